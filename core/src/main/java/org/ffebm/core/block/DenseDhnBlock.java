@@ -1,0 +1,444 @@
+package org.ffebm.core.block;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.ejml.data.ReshapeMatrix;
+import org.ffebm.core.tensor.Parallel;
+import org.ffebm.core.tensor.ShapeMismatchException;
+import org.ffebm.core.tensor.TensorOps;
+
+/**
+ * A layered Deep Hopfield Network with dense couplings, states bounded in [0, 1] (DESIGN §1):
+ *
+ * <pre>
+ *   E(s; θ, u) = Σₗ Gₗ(sₗ) − Σₗ sₗ·(Wₗ sₗ₋₁ + bₗ),   s₀ = u,   Gₗ(s) = ‖s‖²/(2a) (bounded) or ½‖s‖² (linear last layer)
+ * </pre>
+ *
+ * relaxed by the projected fixed-point iteration sₗ ← clip(a·(Wₗ sₗ₋₁ + Wₗ₊₁ᵀ sₗ₊₁ + bₗ), 0, 1), the top layer
+ * receiving −β·δ when nudged. With {@link RelaxSettings.Order#ALTERNATING} each half step minimises E exactly over the
+ * odd (then even) layers, so E never increases.
+ *
+ * <p>EP estimate (centred): with dSₗ = −(sₗ⁺ − sₗ⁻)/2β and mSₗ = (sₗ⁺ + sₗ⁻)/2,
+ * ∇Wₗ = dSₗᵀ mSₗ₋₁ + mSₗᵀ dSₗ₋₁ (= −(sₗ⁺sₗ₋₁⁺ᵀ − sₗ⁻sₗ₋₁⁻ᵀ)/2β, written with differences first for float accuracy),
+ * ∇bₗ = Σ dSₗ, ∇u = dS₁ W₁. One-sided: the free state replaces s⁻ and β replaces 2β.
+ *
+ * <p>Memory: the block owns all its buffers, sized on the first batch and grown only when a larger batch comes.
+ * A relaxation step allocates nothing. Rows of the batch are split over {@code ops.parallel()} once per phase; each
+ * sample relaxes independently (with a tolerance, a sample stops on its own residual), so results do not depend on
+ * the thread count.
+ */
+public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<M> {
+
+    private final TensorOps<M> ops;
+    private final String name;
+    private final int[] sizes;           // sizes[0] = input, sizes[1..L] = layers
+    private final int layers;            // L
+    private final RelaxSettings relax;
+    private final List<Param<M>> params = new ArrayList<>();
+    private final Param<M>[] weights;    // [1..L]
+    private final Param<M>[] biases;     // [1..L]
+
+    // buffers, batch rows
+    private final M[] free, plus, minus, drive, diff, mean;
+    private final M inputDrive;
+    private final M gradU;
+    private boolean[] frozen = new boolean[0];
+    private double[] rowResidual = new double[0];
+    private int[] rowIterations = new int[0];
+    private int batch;
+
+    // the phase being run by the shared tasks (set before each dispatch; tasks are created once)
+    private M u;
+    private M[] phaseState;
+    private M phaseDelta;
+    private double phaseBeta;
+    private int phaseSteps;
+    private boolean phaseFromZero;
+    private EpSettings phaseEp;
+    private double phaseScale;
+    private boolean phaseNeedInputGrad;
+    private final Parallel.RangeTask relaxTask = this::relaxRange;
+    private final Parallel.RangeTask nudgeTask = this::nudgeRange;
+    private final Parallel.RangeTask diffTask = this::diffRange;
+    private final Parallel.RangeTask inputGradTask = this::inputGradRange;
+    private final Parallel.RangeTask[] weightGradTasks;
+
+    /**
+     * @param ops the numerical back end
+     * @param name unique block name, prefix of its parameters' names
+     * @param inputSize the size of u
+     * @param layerSizes the sizes of s₁..s_L (at least one layer)
+     * @param relax relaxation settings
+     * @param init generator for the initial weights, U(−g/√fan_in, g/√fan_in) with g = {@code initGain}; biases 0
+     */
+    @SuppressWarnings("unchecked")
+    public DenseDhnBlock(TensorOps<M> ops, String name, int inputSize, int[] layerSizes, RelaxSettings relax,
+                         double initGain, SplittableRandom init) {
+        this.ops = Objects.requireNonNull(ops, "ops");
+        this.name = Objects.requireNonNull(name, "name");
+        this.relax = Objects.requireNonNull(relax, "relax");
+        if (layerSizes.length < 1) {
+            throw new IllegalArgumentException(name + ": a DHN block needs at least one layer");
+        }
+        if (inputSize < 1) {
+            throw new IllegalArgumentException(name + ": input size must be >= 1, was " + inputSize);
+        }
+        this.layers = layerSizes.length;
+        this.sizes = new int[layers + 1];
+        sizes[0] = inputSize;
+        for (int l = 1; l <= layers; l++) {
+            if (layerSizes[l - 1] < 1) {
+                throw new IllegalArgumentException(name + ": layer " + l + " size must be >= 1, was " + layerSizes[l - 1]);
+            }
+            sizes[l] = layerSizes[l - 1];
+        }
+        if (!(initGain > 0) || !Double.isFinite(initGain)) {
+            throw new IllegalArgumentException(name + ": init gain must be > 0, was " + initGain);
+        }
+        weights = new Param[layers + 1];
+        biases = new Param[layers + 1];
+        for (int l = 1; l <= layers; l++) {
+            M w = ops.zeros(sizes[l], sizes[l - 1]);
+            double bound = initGain / Math.sqrt(sizes[l - 1]);
+            ops.uniform(w, -bound, bound, init);
+            weights[l] = new Param<>(name + ".W" + l, name, Param.Kind.WEIGHT, w, ops.zeros(sizes[l], sizes[l - 1]));
+            biases[l] = new Param<>(name + ".b" + l, name, Param.Kind.BIAS, ops.zeros(1, sizes[l]), ops.zeros(1, sizes[l]));
+            params.add(weights[l]);
+            params.add(biases[l]);
+        }
+        free = newBuffers();
+        plus = newBuffers();
+        minus = newBuffers();
+        drive = newBuffers();
+        diff = newBuffers();
+        mean = newBuffers();
+        inputDrive = ops.zeros(0, sizes[1]);
+        gradU = ops.zeros(0, sizes[0]);
+        weightGradTasks = new Parallel.RangeTask[layers + 1];
+        for (int l = 1; l <= layers; l++) {
+            final int layer = l;
+            weightGradTasks[l] = (r0, r1) -> weightGradRange(layer, r0, r1);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private M[] newBuffers() {
+        M[] b = (M[]) new ReshapeMatrix[layers + 1];
+        for (int l = 1; l <= layers; l++) {
+            b[l] = ops.zeros(0, sizes[l]);
+        }
+        return b;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Shape inputShape() {
+        return Shape.flat(sizes[0]);
+    }
+
+    @Override
+    public Shape outputShape() {
+        return Shape.flat(sizes[layers]);
+    }
+
+    /** The number of layers L. */
+    public int layers() {
+        return layers;
+    }
+
+    /** Size of layer l (0 = input). */
+    public int size(int l) {
+        return sizes[l];
+    }
+
+    public RelaxSettings relaxSettings() {
+        return relax;
+    }
+
+    /** Wₗ, 1 ≤ l ≤ L. */
+    public Param<M> weight(int l) {
+        return weights[l];
+    }
+
+    /** bₗ, 1 ≤ l ≤ L. */
+    public Param<M> bias(int l) {
+        return biases[l];
+    }
+
+    /** Layer l of the free equilibrium (1 ≤ l ≤ L). */
+    public M freeState(int l) {
+        return free[l];
+    }
+
+    @Override
+    public List<Param<M>> params() {
+        return params;
+    }
+
+    private void ensureBatch(int rows) {
+        batch = rows;
+        for (int l = 1; l <= layers; l++) {
+            ops.reshape(free[l], rows, sizes[l]);
+            ops.reshape(plus[l], rows, sizes[l]);
+            ops.reshape(minus[l], rows, sizes[l]);
+            ops.reshape(drive[l], rows, sizes[l]);
+            ops.reshape(diff[l], rows, sizes[l]);
+            ops.reshape(mean[l], rows, sizes[l]);
+        }
+        ops.reshape(inputDrive, rows, sizes[1]);
+        ops.reshape(gradU, rows, sizes[0]);
+        if (frozen.length < rows) {
+            frozen = new boolean[rows];
+            rowResidual = new double[rows];
+            rowIterations = new int[rows];
+        }
+    }
+
+    @Override
+    public SettleResult relaxFree(M input) {
+        if (input.getNumCols() != sizes[0]) {
+            throw new ShapeMismatchException(name + ": input has " + input.getNumCols() + " features, block expects "
+                    + sizes[0]);
+        }
+        ensureBatch(input.getNumRows());
+        this.u = input;
+        return runPhase(free, null, 0.0, relax.tFree(), true);
+    }
+
+    @Override
+    public M output() {
+        return free[layers];
+    }
+
+    private SettleResult runPhase(M[] state, M delta, double betaSigned, int steps, boolean fromZero) {
+        phaseState = state;
+        phaseDelta = delta;
+        phaseBeta = betaSigned;
+        phaseSteps = steps;
+        phaseFromZero = fromZero;
+        ops.parallel().forRange(batch, relaxTask);
+        return collect();
+    }
+
+    private SettleResult collect() {
+        boolean converged = true;
+        int iterations = 0;
+        double residual = 0;
+        double tol = relax.tol();
+        for (int r = 0; r < batch; r++) {
+            iterations = Math.max(iterations, rowIterations[r]);
+            if (!(rowResidual[r] <= residual)) {
+                residual = rowResidual[r];
+            }
+            boolean ok = tol > 0 ? rowResidual[r] < tol : rowResidual[r] == 0;
+            converged &= ok;
+        }
+        return new SettleResult(converged, iterations, residual);
+    }
+
+    /** Relaxes rows [r0, r1) of the current phase. */
+    private void relaxRange(int r0, int r1) {
+        final M[] s = phaseState;
+        if (phaseFromZero) {
+            ops.multTransB(u, weights[1].value(), 0.0, inputDrive, r0, r1);
+            ops.addRowInPlace(inputDrive, 1.0, biases[1].value(), r0, r1);
+            for (int l = 1; l <= layers; l++) {
+                for (int r = r0; r < r1; r++) {
+                    zeroRow(s[l], r);
+                }
+            }
+        }
+        relaxSteps(s, r0, r1);
+    }
+
+    private void zeroRow(M m, int r) {
+        // rows are contiguous in row-major storage: combine with zero factors writes exact zeros
+        ops.combine(0.0, m, 0.0, m, m, r, r + 1);
+    }
+
+    /**
+     * Runs the phase's steps on rows [r0, r1). Allocation-free: this is the hot loop.
+     */
+    private void relaxSteps(M[] s, int r0, int r1) {
+        final double tol = relax.tol();
+        final boolean useTol = tol > 0;
+        for (int r = r0; r < r1; r++) {
+            frozen[r] = false;
+            rowResidual[r] = 0;
+            rowIterations[r] = 0;
+        }
+        final boolean alternating = relax.order() == RelaxSettings.Order.ALTERNATING && layers > 1;
+        int active = r1 - r0;
+        for (int t = 1; t <= phaseSteps && active > 0; t++) {
+            for (int r = r0; r < r1; r++) {
+                if (!frozen[r]) {
+                    rowResidual[r] = 0;
+                    rowIterations[r] = t;
+                }
+            }
+            if (alternating) {
+                for (int parity = 1; parity >= 0; parity--) {      // odd layers first, then even
+                    int first = parity == 1 ? 1 : 2;
+                    for (int l = first; l <= layers; l += 2) {
+                        computeDrive(l, s, r0, r1);
+                    }
+                    for (int l = first; l <= layers; l += 2) {
+                        update(l, s, r0, r1);
+                    }
+                }
+            } else {
+                for (int l = 1; l <= layers; l++) {
+                    computeDrive(l, s, r0, r1);
+                }
+                for (int l = 1; l <= layers; l++) {
+                    update(l, s, r0, r1);
+                }
+            }
+            if (useTol) {
+                for (int r = r0; r < r1; r++) {
+                    if (!frozen[r] && rowResidual[r] < tol) {
+                        frozen[r] = true;
+                        active--;
+                    }
+                }
+            }
+        }
+    }
+
+    private void computeDrive(int l, M[] s, int r0, int r1) {
+        M v = drive[l];
+        if (l == 1) {
+            ops.copyRows(inputDrive, v, r0, r1);
+        } else {
+            ops.multTransB(s[l - 1], weights[l].value(), 0.0, v, r0, r1);
+            ops.addRowInPlace(v, 1.0, biases[l].value(), r0, r1);
+        }
+        if (l < layers) {
+            ops.mult(s[l + 1], weights[l + 1].value(), 1.0, v, r0, r1);
+        } else if (phaseBeta != 0.0) {
+            ops.axpyRows(-phaseBeta, phaseDelta, v, r0, r1);
+        }
+    }
+
+    private void update(int l, M[] s, int r0, int r1) {
+        boolean clamp = l < layers || relax.clampLast();
+        ops.relaxUpdate(drive[l], s[l], relax.slope(), clamp, relax.tol() > 0 ? frozen : null, rowResidual, r0, r1);
+    }
+
+    @Override
+    public SettleResult backward(M delta, EpSettings ep, double paramScale, boolean needInputGrad) {
+        if (u == null) {
+            throw new IllegalStateException(name + ": backward before relaxFree");
+        }
+        if (delta.getNumRows() != batch || delta.getNumCols() != sizes[layers]) {
+            throw new ShapeMismatchException(name + ": delta is " + delta.getNumRows() + "x" + delta.getNumCols()
+                    + ", expected " + batch + "x" + sizes[layers]);
+        }
+        phaseDelta = delta;
+        phaseEp = ep;
+        phaseScale = paramScale;
+        phaseNeedInputGrad = needInputGrad;
+        SettleResult result;
+        // nudged phases: + then (centred) −, each started from the free equilibrium
+        phaseSteps = relax.tNudge();
+        phaseFromZero = false;
+        phaseState = plus;
+        phaseBeta = ep.beta();
+        ops.parallel().forRange(batch, nudgeTask);
+        result = collect();
+        if (ep.estimator() == EpSettings.Estimator.CENTERED) {
+            phaseState = minus;
+            phaseBeta = -ep.beta();
+            ops.parallel().forRange(batch, nudgeTask);
+            result = result.merge(collect());
+        }
+        ops.parallel().forRange(batch, diffTask);
+        for (int l = 1; l <= layers; l++) {
+            ops.parallel().forRange(sizes[l], weightGradTasks[l]);
+            ops.sumRowsDiff(paramScale, diff[l], null, 1.0, biases[l].grad());
+        }
+        if (needInputGrad) {
+            ops.parallel().forRange(batch, inputGradTask);
+        }
+        return result;
+    }
+
+    private void nudgeRange(int r0, int r1) {
+        for (int l = 1; l <= layers; l++) {
+            ops.copyRows(free[l], phaseState[l], r0, r1);
+        }
+        relaxSteps(phaseState, r0, r1);
+    }
+
+    /** diff = −(s⁺ − s⁻)/2β and mean = (s⁺ + s⁻)/2 (one-sided: s⁻ := free, 2β := β). */
+    private void diffRange(int r0, int r1) {
+        boolean centred = phaseEp.estimator() == EpSettings.Estimator.CENTERED;
+        M[] other = centred ? minus : free;
+        double c = centred ? 1.0 / (2 * phaseEp.beta()) : 1.0 / phaseEp.beta();
+        for (int l = 1; l <= layers; l++) {
+            ops.combine(-c, plus[l], c, other[l], diff[l], r0, r1);
+            ops.combine(0.5, plus[l], 0.5, other[l], mean[l], r0, r1);
+        }
+    }
+
+    /** Rows [r0, r1) of ∇Wₗ. */
+    private void weightGradRange(int l, int r0, int r1) {
+        M g = weights[l].grad();
+        if (l == 1) {
+            ops.multTransA(phaseScale, diff[1], u, 1.0, g, r0, r1);
+        } else {
+            ops.multTransA(phaseScale, diff[l], mean[l - 1], 1.0, g, r0, r1);
+            ops.multTransA(phaseScale, mean[l], diff[l - 1], 1.0, g, r0, r1);
+        }
+    }
+
+    private void inputGradRange(int r0, int r1) {
+        ops.mult(diff[1], weights[1].value(), 0.0, gradU, r0, r1);
+    }
+
+    @Override
+    public M inputGradient() {
+        if (!phaseNeedInputGrad) {
+            throw new IllegalStateException(name + ": the last backward did not compute the input gradient");
+        }
+        return gradU;
+    }
+
+    @Override
+    public double freeEnergy(int row) {
+        return energy(free, row);
+    }
+
+    /** E(s; θ, u) of one sample for the given state buffers, in double (tests, diagnostics). */
+    public double energy(M[] s, int row) {
+        double e = 0;
+        double a = relax.slope();
+        for (int l = 1; l <= layers; l++) {
+            boolean clamp = l < layers || relax.clampLast();
+            double g = clamp ? 1.0 / (2 * a) : 0.5;
+            M prev = l == 1 ? u : s[l - 1];
+            M w = weights[l].value();
+            for (int i = 0; i < sizes[l]; i++) {
+                double si = ops.get(s[l], row, i);
+                double v = ops.get(biases[l].value(), 0, i);
+                for (int j = 0; j < sizes[l - 1]; j++) {
+                    v += ops.get(w, i, j) * ops.get(prev, row, j);
+                }
+                e += g * si * si - si * v;
+            }
+        }
+        return e;
+    }
+
+    @Override
+    public String toString() {
+        return name + " DHN " + Arrays.toString(sizes);
+    }
+}

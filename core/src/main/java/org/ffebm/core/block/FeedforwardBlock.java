@@ -1,0 +1,42 @@
+package org.ffebm.core.block;
+
+import java.util.List;
+import org.ejml.data.ReshapeMatrix;
+
+/**
+ * A digital block F: a differentiable map applied once per sample, with a vector-Jacobian product for backprop.
+ * The batch is the rows of the matrices.
+ *
+ * <p>A block owns its output and input-gradient buffers (returned, to be read and not modified by the caller; they
+ * are overwritten by the next call). {@link #forward} keeps a reference to its input for {@link #backward}.
+ */
+public interface FeedforwardBlock<M extends ReshapeMatrix> {
+
+    String name();
+
+    Shape inputShape();
+
+    Shape outputShape();
+
+    /**
+     * @param in (Input) batch × inputShape().size(), not modified; kept until the next forward
+     * @param training true during training (batch-norm and the like use batch statistics)
+     * @return the block's output buffer, batch × outputShape().size()
+     */
+    M forward(M in, boolean training);
+
+    /**
+     * Vector-Jacobian product with the per-sample error {@code gradOut}. Adds {@code paramScale}·∂ℓ/∂ω into the
+     * gradients of {@link #params()} (the trainer passes 1/batch so that they are batch means).
+     *
+     * @param gradOut (Input) batch × outputShape().size(): ∂ℓ_b/∂out for each sample b
+     * @param needInputGrad false for the first block of a model, whose input gradient nobody reads
+     * @return ∂ℓ_b/∂in per sample (the block's buffer), or null when {@code needInputGrad} is false
+     */
+    M backward(M gradOut, double paramScale, boolean needInputGrad);
+
+    List<Param<M>> params();
+
+    /** Multiply-accumulates of one forward pass per sample, for the cost model. */
+    long macsPerSample();
+}

@@ -1,0 +1,96 @@
+package org.ffebm.core.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ejml.data.ReshapeMatrix;
+import org.ffebm.core.block.DenseDhnBlock;
+import org.ffebm.core.block.EnergyBlock;
+import org.ffebm.core.block.FeedforwardBlock;
+import org.ffebm.core.block.HardSigmoid;
+import org.ffebm.core.block.Identity;
+import org.ffebm.core.block.Linear;
+import org.ffebm.core.block.RelaxSettings;
+import org.ffebm.core.block.Sequential;
+import org.ffebm.core.block.Shape;
+import org.ffebm.core.config.EpConfig;
+import org.ffebm.core.config.ModelConfig;
+import org.ffebm.core.tensor.TensorOps;
+
+/**
+ * Builds an {@link FfEbm} from its configuration. Names: digital blocks {@code ff1..ff(K)} and {@code readout}, energy
+ * blocks {@code eb1..ebK}; parameters {@code eb1.W1}, {@code eb1.b1}, {@code ff2.W}, {@code readout.W}, …
+ *
+ * <p>Initial weights are drawn in double from one generator in chain order and rounded to the back end's precision,
+ * so a float32 and a float64 model built from the same seed hold the same weights up to rounding.
+ */
+public final class ModelBuilder {
+
+    private ModelBuilder() {
+    }
+
+    /**
+     * @param input the shape of one data sample, e.g. 1×28×28
+     * @param init the generator of the initial weights (consumed)
+     */
+    public static <M extends ReshapeMatrix> FfEbm<M> build(TensorOps<M> ops, ModelConfig model, EpConfig ep, Shape input,
+                                                           SplittableRandom init) {
+        return model.algorithm().equals("bp") ? feedforward(ops, model, input, init)
+                : ffEbm(ops, model, ep.relax(model), input, init);
+    }
+
+    private static <M extends ReshapeMatrix> FfEbm<M> ffEbm(TensorOps<M> ops, ModelConfig model, RelaxSettings relax,
+                                                            Shape input, SplittableRandom init) {
+        int[] layers = model.layers();
+        int k = model.blocks(), size = model.effectiveBlockSize();
+        List<FeedforwardBlock<M>> digital = new ArrayList<>();
+        List<EnergyBlock<M>> energy = new ArrayList<>();
+        Shape s = input;
+        for (int b = 0; b < k; b++) {
+            String ffName = "ff" + (b + 1);
+            FeedforwardBlock<M> f;
+            if (b == 0) {
+                f = Identity.flatten(ffName, s);
+            } else if (model.tie().equals("linear")) {
+                f = new Linear<>(ops, ffName, s, s.size(), model.initGain(), init);
+            } else {
+                f = new Identity<>(ffName, s);
+            }
+            digital.add(f);
+            int[] blockLayers = Arrays.copyOfRange(layers, b * size, (b + 1) * size);
+            DenseDhnBlock<M> eb = new DenseDhnBlock<>(ops, "eb" + (b + 1), f.outputShape().size(), blockLayers, relax,
+                    model.initGain(), init);
+            energy.add(eb);
+            s = eb.outputShape();
+        }
+        digital.add(readout(ops, model, s, init));
+        return new FfEbm<>(ops, digital, energy, model.loss());
+    }
+
+    private static <M extends ReshapeMatrix> FeedforwardBlock<M> readout(TensorOps<M> ops, ModelConfig model, Shape s,
+                                                                         SplittableRandom init) {
+        return model.readout().equals("linear") ? new Linear<>(ops, "readout", s, model.classes(), model.initGain(), init)
+                : new Identity<>("readout", s);
+    }
+
+    /** The backprop baseline: the same layer sizes as a feedforward network with hard-sigmoid activations. */
+    private static <M extends ReshapeMatrix> FfEbm<M> feedforward(TensorOps<M> ops, ModelConfig model, Shape input,
+                                                                  SplittableRandom init) {
+        int[] layers = model.layers();
+        List<FeedforwardBlock<M>> chain = new ArrayList<>();
+        chain.add(Identity.flatten("flatten", input));
+        Shape s = Shape.flat(input.size());
+        for (int l = 0; l < layers.length; l++) {
+            Linear<M> lin = new Linear<>(ops, "fc" + (l + 1), s, layers[l], model.initGain(), init);
+            chain.add(lin);
+            s = lin.outputShape();
+            if (l < layers.length - 1 || model.clampLast()) {
+                chain.add(new HardSigmoid<>(ops, "act" + (l + 1), s, model.slope()));
+            }
+        }
+        chain.add(readout(ops, model, s, init));
+        List<FeedforwardBlock<M>> digital = List.of(new Sequential<>("mlp", chain));
+        return new FfEbm<>(ops, digital, List.of(), model.loss());
+    }
+}

@@ -1,0 +1,367 @@
+package org.ffebm.core.tensor;
+
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * The float32 back end: the training path. Products go through a {@link GemmF32} kernel; everything else is a plain
+ * loop over EJML's row-major {@code data} array. Reductions run in a fixed order so that results do not depend on the
+ * thread count.
+ */
+public final class F32Ops implements TensorOps<FMatrixRMaj> {
+
+    private final GemmF32 gemm;
+    private final Parallel parallel;
+
+    /**
+     * @param gemm the matrix-product kernel
+     * @param parallel how rows are split over threads
+     */
+    public F32Ops(GemmF32 gemm, Parallel parallel) {
+        this.gemm = Objects.requireNonNull(gemm, "gemm");
+        this.parallel = Objects.requireNonNull(parallel, "parallel");
+    }
+
+    /** Reference kernel, one thread: the configuration tests compare against. */
+    public static F32Ops reference() {
+        return new F32Ops(new ReferenceGemmF32(), Parallel.serial());
+    }
+
+    public GemmF32 gemm() {
+        return gemm;
+    }
+
+    @Override
+    public String precision() {
+        return "float32";
+    }
+
+    @Override
+    public String kernelName() {
+        return gemm.name();
+    }
+
+    @Override
+    public Parallel parallel() {
+        return parallel;
+    }
+
+    @Override
+    public FMatrixRMaj zeros(int rows, int cols) {
+        return new FMatrixRMaj(rows, cols);
+    }
+
+    @Override
+    public double get(FMatrixRMaj m, int row, int col) {
+        return m.get(row, col);
+    }
+
+    @Override
+    public void set(FMatrixRMaj m, int row, int col, double value) {
+        m.set(row, col, (float) value);
+    }
+
+    @Override
+    public void mult(FMatrixRMaj a, FMatrixRMaj b, double beta, FMatrixRMaj c, int r0, int r1) {
+        gemm.mult(a, b, (float) beta, c, r0, r1);
+    }
+
+    @Override
+    public void multTransB(FMatrixRMaj a, FMatrixRMaj b, double beta, FMatrixRMaj c, int r0, int r1) {
+        gemm.multTransB(a, b, (float) beta, c, r0, r1);
+    }
+
+    @Override
+    public void multTransA(double alpha, FMatrixRMaj a, FMatrixRMaj b, double beta, FMatrixRMaj c, int r0, int r1) {
+        gemm.multTransA((float) alpha, a, b, (float) beta, c, r0, r1);
+    }
+
+    @Override
+    public void copyRows(FMatrixRMaj src, FMatrixRMaj dst, int r0, int r1) {
+        checkSame(src, dst);
+        int n = src.numCols;
+        System.arraycopy(src.data, r0 * n, dst.data, r0 * n, (r1 - r0) * n);
+    }
+
+    @Override
+    public void copy(FMatrixRMaj src, FMatrixRMaj dst) {
+        dst.reshape(src.numRows, src.numCols);
+        System.arraycopy(src.data, 0, dst.data, 0, src.getNumElements());
+    }
+
+    @Override
+    public void addRowInPlace(FMatrixRMaj c, double alpha, FMatrixRMaj row, int r0, int r1) {
+        if (row.getNumElements() != c.numCols) {
+            throw new ShapeMismatchException("row vector of " + row.getNumElements() + " for " + c.numCols + " columns");
+        }
+        final int n = c.numCols;
+        final float a = (float) alpha;
+        final float[] cd = c.data, rd = row.data;
+        for (int r = r0; r < r1; r++) {
+            int off = r * n;
+            for (int j = 0; j < n; j++) {
+                cd[off + j] += a * rd[j];
+            }
+        }
+    }
+
+    @Override
+    public void axpyRows(double alpha, FMatrixRMaj x, FMatrixRMaj y, int r0, int r1) {
+        checkSame(x, y);
+        final int n = x.numCols;
+        final float a = (float) alpha;
+        final float[] xd = x.data, yd = y.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            yd[i] += a * xd[i];
+        }
+    }
+
+    @Override
+    public void combine(double alpha, FMatrixRMaj a, double beta, FMatrixRMaj b, FMatrixRMaj c, int r0, int r1) {
+        checkSame(a, b);
+        checkSame(a, c);
+        final int n = a.numCols;
+        final float x = (float) alpha, y = (float) beta;
+        final float[] ad = a.data, bd = b.data, cd = c.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            cd[i] = x * ad[i] + y * bd[i];
+        }
+    }
+
+    @Override
+    public void sumRowsDiff(double alpha, FMatrixRMaj a, FMatrixRMaj b, double beta, FMatrixRMaj out) {
+        if (b != null) {
+            checkSame(a, b);
+        }
+        if (out.getNumElements() != a.numCols) {
+            throw new ShapeMismatchException("sumRowsDiff: out has " + out.getNumElements() + " entries for " + a.numCols
+                    + " columns");
+        }
+        final int rows = a.numRows, n = a.numCols;
+        final float[] ad = a.data, od = out.data;
+        final float[] bd = b == null ? null : b.data;
+        for (int j = 0; j < n; j++) {
+            float sum = 0f;
+            for (int r = 0; r < rows; r++) {
+                sum += bd == null ? ad[r * n + j] : ad[r * n + j] - bd[r * n + j];
+            }
+            od[j] = (float) (alpha * sum + (beta == 0 ? 0f : beta * od[j]));
+        }
+    }
+
+    @Override
+    public void fill(FMatrixRMaj m, double value) {
+        java.util.Arrays.fill(m.data, 0, m.getNumElements(), (float) value);
+    }
+
+    @Override
+    public void uniform(FMatrixRMaj m, double lo, double hi, SplittableRandom rng) {
+        final float[] d = m.data;
+        for (int i = 0, end = m.getNumElements(); i < end; i++) {
+            d[i] = (float) (lo + (hi - lo) * rng.nextDouble());
+        }
+    }
+
+    @Override
+    public void relaxUpdate(FMatrixRMaj drive, FMatrixRMaj s, double slope, boolean clamp, boolean[] frozen,
+                            double[] rowResidual, int r0, int r1) {
+        checkSame(drive, s);
+        final int n = s.numCols;
+        final float a = (float) slope;
+        final float[] vd = drive.data, sd = s.data;
+        for (int r = r0; r < r1; r++) {
+            if (frozen != null && frozen[r]) {
+                continue;
+            }
+            float maxDelta = 0f;
+            for (int i = r * n, end = i + n; i < end; i++) {
+                float next;
+                if (clamp) {
+                    next = a * vd[i];
+                    next = next < 0f ? 0f : (next > 1f ? 1f : next);
+                } else {
+                    next = vd[i];
+                }
+                float d = Math.abs(next - sd[i]);
+                if (d > maxDelta || d != d) {
+                    maxDelta = d;
+                }
+                sd[i] = next;
+            }
+            if (rowResidual != null && !(maxDelta <= rowResidual[r])) {
+                rowResidual[r] = maxDelta;
+            }
+        }
+    }
+
+    @Override
+    public void hardSigmoid(FMatrixRMaj in, double slope, FMatrixRMaj out, int r0, int r1) {
+        checkSame(in, out);
+        final int n = in.numCols;
+        final float a = (float) slope;
+        final float[] id = in.data, od = out.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            float v = a * id[i];
+            od[i] = v < 0f ? 0f : (v > 1f ? 1f : v);
+        }
+    }
+
+    @Override
+    public void hardSigmoidBackward(FMatrixRMaj in, double slope, FMatrixRMaj gradOut, FMatrixRMaj gradIn, int r0, int r1) {
+        checkSame(in, gradOut);
+        checkSame(in, gradIn);
+        final int n = in.numCols;
+        final float a = (float) slope;
+        final float[] id = in.data, go = gradOut.data, gi = gradIn.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            float v = a * id[i];
+            gi[i] = v > 0f && v < 1f ? a * go[i] : 0f;
+        }
+    }
+
+    @Override
+    public double softmaxCrossEntropy(FMatrixRMaj logits, int[] labels, FMatrixRMaj grad) {
+        checkLabels(logits, labels);
+        grad.reshape(logits.numRows, logits.numCols);
+        final int n = logits.numCols;
+        final float[] ld = logits.data, gd = grad.data;
+        double total = 0;
+        for (int r = 0; r < logits.numRows; r++) {
+            int off = r * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, ld[off + j]);
+            }
+            double z = 0;
+            for (int j = 0; j < n; j++) {
+                z += Math.exp(ld[off + j] - max);
+            }
+            double logZ = Math.log(z) + max;
+            for (int j = 0; j < n; j++) {
+                double p = Math.exp(ld[off + j] - logZ);
+                gd[off + j] = (float) (p - (j == labels[r] ? 1.0 : 0.0));
+            }
+            total += logZ - ld[off + labels[r]];
+        }
+        return total;
+    }
+
+    @Override
+    public double squaredError(FMatrixRMaj out, int[] labels, FMatrixRMaj grad) {
+        checkLabels(out, labels);
+        grad.reshape(out.numRows, out.numCols);
+        final int n = out.numCols;
+        final float[] od = out.data, gd = grad.data;
+        double total = 0;
+        for (int r = 0; r < out.numRows; r++) {
+            for (int j = 0; j < n; j++) {
+                float e = od[r * n + j] - (j == labels[r] ? 1f : 0f);
+                gd[r * n + j] = e;
+                total += 0.5 * e * e;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public int countCorrect(FMatrixRMaj out, int[] labels) {
+        checkLabels(out, labels);
+        final int n = out.numCols;
+        final float[] od = out.data;
+        int correct = 0;
+        for (int r = 0; r < out.numRows; r++) {
+            int best = 0;
+            for (int j = 1; j < n; j++) {
+                if (od[r * n + j] > od[r * n + best]) {
+                    best = j;
+                }
+            }
+            if (best == labels[r]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    @Override
+    public void sgdStepInPlace(FMatrixRMaj w, FMatrixRMaj g, FMatrixRMaj v, double lr, double momentum,
+                               double weightDecay) {
+        checkSame(w, g);
+        checkSame(w, v);
+        final float[] wd = w.data, gd = g.data, vd = v.data;
+        final float mu = (float) momentum, lam = (float) weightDecay, eta = (float) lr;
+        for (int i = 0, end = w.getNumElements(); i < end; i++) {
+            float vel = mu * vd[i] + gd[i] + lam * wd[i];
+            vd[i] = vel;
+            wd[i] -= eta * vel;
+        }
+    }
+
+    @Override
+    public void adamStepInPlace(FMatrixRMaj w, FMatrixRMaj g, FMatrixRMaj m, FMatrixRMaj v, double lr, double beta1,
+                                double beta2, double eps, double weightDecay, long t) {
+        checkSame(w, g);
+        checkSame(w, m);
+        checkSame(w, v);
+        final float[] wd = w.data, gd = g.data, md = m.data, vd = v.data;
+        final float b1 = (float) beta1, b2 = (float) beta2, lam = (float) weightDecay;
+        final double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+        final float step = (float) (lr * Math.sqrt(c2) / c1);
+        final float e = (float) (eps * Math.sqrt(c2));
+        for (int i = 0, end = w.getNumElements(); i < end; i++) {
+            float grad = gd[i] + lam * wd[i];
+            md[i] = b1 * md[i] + (1 - b1) * grad;
+            vd[i] = b2 * vd[i] + (1 - b2) * grad * grad;
+            wd[i] -= step * md[i] / ((float) Math.sqrt(vd[i]) + e);
+        }
+    }
+
+    @Override
+    public double[] toDoubleArray(FMatrixRMaj m) {
+        double[] out = new double[m.getNumElements()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = m.data[i];
+        }
+        return out;
+    }
+
+    @Override
+    public void setFrom(FMatrixRMaj m, double[] values) {
+        if (values.length != m.getNumElements()) {
+            throw new ShapeMismatchException("setFrom: " + values.length + " values for a " + m.numRows + "x" + m.numCols
+                    + " matrix");
+        }
+        for (int i = 0; i < values.length; i++) {
+            m.data[i] = (float) values[i];
+        }
+    }
+
+    @Override
+    public boolean allFinite(FMatrixRMaj m) {
+        for (int i = 0, end = m.getNumElements(); i < end; i++) {
+            if (!Float.isFinite(m.data[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkSame(FMatrixRMaj a, FMatrixRMaj b) {
+        if (a.numRows != b.numRows || a.numCols != b.numCols) {
+            throw new ShapeMismatchException("shapes differ: " + a.numRows + "x" + a.numCols + " vs " + b.numRows + "x"
+                    + b.numCols);
+        }
+    }
+
+    private static void checkLabels(FMatrixRMaj out, int[] labels) {
+        if (labels.length < out.numRows) {
+            throw new ShapeMismatchException(labels.length + " labels for " + out.numRows + " rows");
+        }
+        for (int r = 0; r < out.numRows; r++) {
+            if (labels[r] < 0 || labels[r] >= out.numCols) {
+                throw new IllegalArgumentException("label " + labels[r] + " at row " + r + " outside 0.." + (out.numCols - 1));
+            }
+        }
+    }
+}

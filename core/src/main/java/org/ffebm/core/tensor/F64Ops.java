@@ -1,0 +1,367 @@
+package org.ffebm.core.tensor;
+
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The float64 back end, for gradient checks and double-precision studies. Products go through a {@link GemmF64}; the rest is a plain
+ * loop over EJML's row-major {@code data} array. Reductions run in a fixed order so that results do not depend on the
+ * thread count.
+ */
+public final class F64Ops implements TensorOps<DMatrixRMaj> {
+
+    private final GemmF64 gemm;
+    private final Parallel parallel;
+
+    /**
+     * @param gemm the matrix-product kernel
+     * @param parallel how rows are split over threads
+     */
+    public F64Ops(GemmF64 gemm, Parallel parallel) {
+        this.gemm = Objects.requireNonNull(gemm, "gemm");
+        this.parallel = Objects.requireNonNull(parallel, "parallel");
+    }
+
+    /** Reference kernel, one thread: the configuration tests compare against. */
+    public static F64Ops reference() {
+        return new F64Ops(new ReferenceGemmF64(), Parallel.serial());
+    }
+
+    public GemmF64 gemm() {
+        return gemm;
+    }
+
+    @Override
+    public String precision() {
+        return "float64";
+    }
+
+    @Override
+    public String kernelName() {
+        return gemm.name();
+    }
+
+    @Override
+    public Parallel parallel() {
+        return parallel;
+    }
+
+    @Override
+    public DMatrixRMaj zeros(int rows, int cols) {
+        return new DMatrixRMaj(rows, cols);
+    }
+
+    @Override
+    public double get(DMatrixRMaj m, int row, int col) {
+        return m.get(row, col);
+    }
+
+    @Override
+    public void set(DMatrixRMaj m, int row, int col, double value) {
+        m.set(row, col, value);
+    }
+
+    @Override
+    public void mult(DMatrixRMaj a, DMatrixRMaj b, double beta, DMatrixRMaj c, int r0, int r1) {
+        gemm.mult(a, b, beta, c, r0, r1);
+    }
+
+    @Override
+    public void multTransB(DMatrixRMaj a, DMatrixRMaj b, double beta, DMatrixRMaj c, int r0, int r1) {
+        gemm.multTransB(a, b, beta, c, r0, r1);
+    }
+
+    @Override
+    public void multTransA(double alpha, DMatrixRMaj a, DMatrixRMaj b, double beta, DMatrixRMaj c, int r0, int r1) {
+        gemm.multTransA(alpha, a, b, beta, c, r0, r1);
+    }
+
+    @Override
+    public void copyRows(DMatrixRMaj src, DMatrixRMaj dst, int r0, int r1) {
+        checkSame(src, dst);
+        int n = src.numCols;
+        System.arraycopy(src.data, r0 * n, dst.data, r0 * n, (r1 - r0) * n);
+    }
+
+    @Override
+    public void copy(DMatrixRMaj src, DMatrixRMaj dst) {
+        dst.reshape(src.numRows, src.numCols);
+        System.arraycopy(src.data, 0, dst.data, 0, src.getNumElements());
+    }
+
+    @Override
+    public void addRowInPlace(DMatrixRMaj c, double alpha, DMatrixRMaj row, int r0, int r1) {
+        if (row.getNumElements() != c.numCols) {
+            throw new ShapeMismatchException("row vector of " + row.getNumElements() + " for " + c.numCols + " columns");
+        }
+        final int n = c.numCols;
+        final double a = alpha;
+        final double[] cd = c.data, rd = row.data;
+        for (int r = r0; r < r1; r++) {
+            int off = r * n;
+            for (int j = 0; j < n; j++) {
+                cd[off + j] += a * rd[j];
+            }
+        }
+    }
+
+    @Override
+    public void axpyRows(double alpha, DMatrixRMaj x, DMatrixRMaj y, int r0, int r1) {
+        checkSame(x, y);
+        final int n = x.numCols;
+        final double a = alpha;
+        final double[] xd = x.data, yd = y.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            yd[i] += a * xd[i];
+        }
+    }
+
+    @Override
+    public void combine(double alpha, DMatrixRMaj a, double beta, DMatrixRMaj b, DMatrixRMaj c, int r0, int r1) {
+        checkSame(a, b);
+        checkSame(a, c);
+        final int n = a.numCols;
+        final double x = alpha, y = beta;
+        final double[] ad = a.data, bd = b.data, cd = c.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            cd[i] = x * ad[i] + y * bd[i];
+        }
+    }
+
+    @Override
+    public void sumRowsDiff(double alpha, DMatrixRMaj a, DMatrixRMaj b, double beta, DMatrixRMaj out) {
+        if (b != null) {
+            checkSame(a, b);
+        }
+        if (out.getNumElements() != a.numCols) {
+            throw new ShapeMismatchException("sumRowsDiff: out has " + out.getNumElements() + " entries for " + a.numCols
+                    + " columns");
+        }
+        final int rows = a.numRows, n = a.numCols;
+        final double[] ad = a.data, od = out.data;
+        final double[] bd = b == null ? null : b.data;
+        for (int j = 0; j < n; j++) {
+            double sum = 0;
+            for (int r = 0; r < rows; r++) {
+                sum += bd == null ? ad[r * n + j] : ad[r * n + j] - bd[r * n + j];
+            }
+            od[j] = (alpha * sum + (beta == 0 ? 0 : beta * od[j]));
+        }
+    }
+
+    @Override
+    public void fill(DMatrixRMaj m, double value) {
+        java.util.Arrays.fill(m.data, 0, m.getNumElements(), value);
+    }
+
+    @Override
+    public void uniform(DMatrixRMaj m, double lo, double hi, SplittableRandom rng) {
+        final double[] d = m.data;
+        for (int i = 0, end = m.getNumElements(); i < end; i++) {
+            d[i] = (lo + (hi - lo) * rng.nextDouble());
+        }
+    }
+
+    @Override
+    public void relaxUpdate(DMatrixRMaj drive, DMatrixRMaj s, double slope, boolean clamp, boolean[] frozen,
+                            double[] rowResidual, int r0, int r1) {
+        checkSame(drive, s);
+        final int n = s.numCols;
+        final double a = slope;
+        final double[] vd = drive.data, sd = s.data;
+        for (int r = r0; r < r1; r++) {
+            if (frozen != null && frozen[r]) {
+                continue;
+            }
+            double maxDelta = 0;
+            for (int i = r * n, end = i + n; i < end; i++) {
+                double next;
+                if (clamp) {
+                    next = a * vd[i];
+                    next = next < 0 ? 0 : (next > 1 ? 1 : next);
+                } else {
+                    next = vd[i];
+                }
+                double d = Math.abs(next - sd[i]);
+                if (d > maxDelta || d != d) {
+                    maxDelta = d;
+                }
+                sd[i] = next;
+            }
+            if (rowResidual != null && !(maxDelta <= rowResidual[r])) {
+                rowResidual[r] = maxDelta;
+            }
+        }
+    }
+
+    @Override
+    public void hardSigmoid(DMatrixRMaj in, double slope, DMatrixRMaj out, int r0, int r1) {
+        checkSame(in, out);
+        final int n = in.numCols;
+        final double a = slope;
+        final double[] id = in.data, od = out.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            double v = a * id[i];
+            od[i] = v < 0 ? 0 : (v > 1 ? 1 : v);
+        }
+    }
+
+    @Override
+    public void hardSigmoidBackward(DMatrixRMaj in, double slope, DMatrixRMaj gradOut, DMatrixRMaj gradIn, int r0, int r1) {
+        checkSame(in, gradOut);
+        checkSame(in, gradIn);
+        final int n = in.numCols;
+        final double a = slope;
+        final double[] id = in.data, go = gradOut.data, gi = gradIn.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            double v = a * id[i];
+            gi[i] = v > 0 && v < 1 ? a * go[i] : 0;
+        }
+    }
+
+    @Override
+    public double softmaxCrossEntropy(DMatrixRMaj logits, int[] labels, DMatrixRMaj grad) {
+        checkLabels(logits, labels);
+        grad.reshape(logits.numRows, logits.numCols);
+        final int n = logits.numCols;
+        final double[] ld = logits.data, gd = grad.data;
+        double total = 0;
+        for (int r = 0; r < logits.numRows; r++) {
+            int off = r * n;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, ld[off + j]);
+            }
+            double z = 0;
+            for (int j = 0; j < n; j++) {
+                z += Math.exp(ld[off + j] - max);
+            }
+            double logZ = Math.log(z) + max;
+            for (int j = 0; j < n; j++) {
+                double p = Math.exp(ld[off + j] - logZ);
+                gd[off + j] = (p - (j == labels[r] ? 1.0 : 0.0));
+            }
+            total += logZ - ld[off + labels[r]];
+        }
+        return total;
+    }
+
+    @Override
+    public double squaredError(DMatrixRMaj out, int[] labels, DMatrixRMaj grad) {
+        checkLabels(out, labels);
+        grad.reshape(out.numRows, out.numCols);
+        final int n = out.numCols;
+        final double[] od = out.data, gd = grad.data;
+        double total = 0;
+        for (int r = 0; r < out.numRows; r++) {
+            for (int j = 0; j < n; j++) {
+                double e = od[r * n + j] - (j == labels[r] ? 1 : 0);
+                gd[r * n + j] = e;
+                total += 0.5 * e * e;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public int countCorrect(DMatrixRMaj out, int[] labels) {
+        checkLabels(out, labels);
+        final int n = out.numCols;
+        final double[] od = out.data;
+        int correct = 0;
+        for (int r = 0; r < out.numRows; r++) {
+            int best = 0;
+            for (int j = 1; j < n; j++) {
+                if (od[r * n + j] > od[r * n + best]) {
+                    best = j;
+                }
+            }
+            if (best == labels[r]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    @Override
+    public void sgdStepInPlace(DMatrixRMaj w, DMatrixRMaj g, DMatrixRMaj v, double lr, double momentum,
+                               double weightDecay) {
+        checkSame(w, g);
+        checkSame(w, v);
+        final double[] wd = w.data, gd = g.data, vd = v.data;
+        final double mu = momentum, lam = weightDecay, eta = lr;
+        for (int i = 0, end = w.getNumElements(); i < end; i++) {
+            double vel = mu * vd[i] + gd[i] + lam * wd[i];
+            vd[i] = vel;
+            wd[i] -= eta * vel;
+        }
+    }
+
+    @Override
+    public void adamStepInPlace(DMatrixRMaj w, DMatrixRMaj g, DMatrixRMaj m, DMatrixRMaj v, double lr, double beta1,
+                                double beta2, double eps, double weightDecay, long t) {
+        checkSame(w, g);
+        checkSame(w, m);
+        checkSame(w, v);
+        final double[] wd = w.data, gd = g.data, md = m.data, vd = v.data;
+        final double b1 = beta1, b2 = beta2, lam = weightDecay;
+        final double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+        final double step = (lr * Math.sqrt(c2) / c1);
+        final double e = (eps * Math.sqrt(c2));
+        for (int i = 0, end = w.getNumElements(); i < end; i++) {
+            double grad = gd[i] + lam * wd[i];
+            md[i] = b1 * md[i] + (1 - b1) * grad;
+            vd[i] = b2 * vd[i] + (1 - b2) * grad * grad;
+            wd[i] -= step * md[i] / (Math.sqrt(vd[i]) + e);
+        }
+    }
+
+    @Override
+    public double[] toDoubleArray(DMatrixRMaj m) {
+        double[] out = new double[m.getNumElements()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = m.data[i];
+        }
+        return out;
+    }
+
+    @Override
+    public void setFrom(DMatrixRMaj m, double[] values) {
+        if (values.length != m.getNumElements()) {
+            throw new ShapeMismatchException("setFrom: " + values.length + " values for a " + m.numRows + "x" + m.numCols
+                    + " matrix");
+        }
+        for (int i = 0; i < values.length; i++) {
+            m.data[i] = values[i];
+        }
+    }
+
+    @Override
+    public boolean allFinite(DMatrixRMaj m) {
+        for (int i = 0, end = m.getNumElements(); i < end; i++) {
+            if (!Double.isFinite(m.data[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkSame(DMatrixRMaj a, DMatrixRMaj b) {
+        if (a.numRows != b.numRows || a.numCols != b.numCols) {
+            throw new ShapeMismatchException("shapes differ: " + a.numRows + "x" + a.numCols + " vs " + b.numRows + "x"
+                    + b.numCols);
+        }
+    }
+
+    private static void checkLabels(DMatrixRMaj out, int[] labels) {
+        if (labels.length < out.numRows) {
+            throw new ShapeMismatchException(labels.length + " labels for " + out.numRows + " rows");
+        }
+        for (int r = 0; r < out.numRows; r++) {
+            if (labels[r] < 0 || labels[r] >= out.numCols) {
+                throw new IllegalArgumentException("label " + labels[r] + " at row " + r + " outside 0.." + (out.numCols - 1));
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The training loop, its metrics and its progress callbacks. */
+package org.ffebm.core.train;
