@@ -212,6 +212,34 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         return runPhase(free, null, 0.0, relax.tFree(), true);
     }
 
+    /**
+     * Continues the free phase from the current free state for {@code steps} more steps, with the same input (no
+     * reset, no recomputation of the input drive W₁u + b₁). For diagnostics and for benchmarking the relaxation step
+     * itself: with one thread this allocates nothing.
+     *
+     * @return the largest per-sample residual max|Δs| of the last step
+     * @throws IllegalStateException before the first {@link #relaxFree}
+     */
+    public double continueFree(int steps) {
+        if (u == null) {
+            throw new IllegalStateException(name + ": continueFree before relaxFree");
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException(name + ": steps must be >= 1, was " + steps);
+        }
+        phaseState = free;
+        phaseDelta = null;
+        phaseBeta = 0.0;
+        phaseSteps = steps;
+        phaseFromZero = false;
+        ops.parallel().forRange(batch, relaxTask);
+        double residual = 0;
+        for (int r = 0; r < batch; r++) {
+            residual = Math.max(residual, rowResidual[r]);
+        }
+        return residual;
+    }
+
     @Override
     public M output() {
         return free[layers];

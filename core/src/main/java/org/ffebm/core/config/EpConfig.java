@@ -31,7 +31,7 @@ public record EpConfig(double beta, EpSettings.Estimator estimator, int tFree, i
     }
 
     public static EpConfig defaults() {
-        return new EpConfig(0.5, EpSettings.Estimator.CENTERED, 20, 10, 0.0, RelaxSettings.Order.ALTERNATING);
+        return new EpConfig(0.5, EpSettings.Estimator.CENTERED, 20, 10, 1e-4, RelaxSettings.Order.ALTERNATING);
     }
 
     public EpSettings settings() {

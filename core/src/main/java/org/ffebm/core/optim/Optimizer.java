@@ -36,7 +36,7 @@ public final class Optimizer<M extends ReshapeMatrix> {
 
     /** Sets the schedule's factor for an epoch (0-based) out of {@code epochs}. */
     public void startEpoch(int epoch, int epochs) {
-        factor = config.schedule().equals("cosine") ? 0.5 * (1 + Math.cos(Math.PI * epoch / epochs)) : 1.0;
+        factor = config.schedule().equals("cosine") ? 0.5 * (1 + StrictMath.cos(Math.PI * epoch / epochs)) : 1.0;
     }
 
     /** The learning rate of a block at the current epoch. */

@@ -7,7 +7,8 @@ import org.ejml.data.FMatrixRMaj;
 /**
  * The float32 back end: the training path. Products go through a {@link GemmF32} kernel; everything else is a plain
  * loop over EJML's row-major {@code data} array. Reductions run in a fixed order so that results do not depend on the
- * thread count.
+ * thread count. Transcendental functions use {@link StrictMath}, so that a run's figures are the same bits on every
+ * JVM and processor (they run once per batch, never in the relaxation loop).
  */
 public final class F32Ops implements TensorOps<FMatrixRMaj> {
 
@@ -235,11 +236,11 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
             }
             double z = 0;
             for (int j = 0; j < n; j++) {
-                z += Math.exp(ld[off + j] - max);
+                z += StrictMath.exp(ld[off + j] - max);
             }
-            double logZ = Math.log(z) + max;
+            double logZ = StrictMath.log(z) + max;
             for (int j = 0; j < n; j++) {
-                double p = Math.exp(ld[off + j] - logZ);
+                double p = StrictMath.exp(ld[off + j] - logZ);
                 gd[off + j] = (float) (p - (j == labels[r] ? 1.0 : 0.0));
             }
             total += logZ - ld[off + labels[r]];
@@ -306,7 +307,7 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
         checkSame(w, v);
         final float[] wd = w.data, gd = g.data, md = m.data, vd = v.data;
         final float b1 = (float) beta1, b2 = (float) beta2, lam = (float) weightDecay;
-        final double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+        final double c1 = 1 - StrictMath.pow(beta1, t), c2 = 1 - StrictMath.pow(beta2, t);
         final float step = (float) (lr * Math.sqrt(c2) / c1);
         final float e = (float) (eps * Math.sqrt(c2));
         for (int i = 0, end = w.getNumElements(); i < end; i++) {

@@ -18,13 +18,15 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, do
 
     /** The header of metrics.csv. */
     public static final String CSV_HEADER =
-            "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second,max_free_residual";
+            "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second,max_free_residual,"
+                    + "free_converged";
 
     /** One metrics.csv line (no newline). Timing columns are the only ones that vary between identical runs. */
     public String csv() {
         return epoch + "," + fmt(trainLoss) + "," + fmt(trainAccuracy) + "," + fmt(testLoss) + "," + fmt(testAccuracy)
                 + "," + String.format(java.util.Locale.ROOT, "%.3f", seconds) + ","
-                + String.format(java.util.Locale.ROOT, "%.1f", samplesPerSecond) + "," + fmt(maxFreeResidual);
+                + String.format(java.util.Locale.ROOT, "%.1f", samplesPerSecond) + "," + fmt(maxFreeResidual) + ","
+                + (Double.isNaN(freeConverged) ? "NaN" : fmt(freeConverged));
     }
 
     private static String fmt(double v) {

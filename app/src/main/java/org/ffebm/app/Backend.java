@@ -1,0 +1,74 @@
+package org.ffebm.app;
+
+import java.nio.file.Path;
+import org.ffebm.core.block.Shape;
+import org.ffebm.core.config.RunConfig;
+import org.ffebm.core.config.TrainConfig;
+import org.ffebm.core.data.Dataset;
+import org.ffebm.core.data.FashionMnist;
+import org.ffebm.core.data.TrainTest;
+import org.ffebm.core.tensor.F32Ops;
+import org.ffebm.core.tensor.GemmF32;
+import org.ffebm.core.tensor.Kernels;
+import org.ffebm.core.tensor.Parallel;
+
+/**
+ * What a command needs from a configuration's {@code ffebm.train.*} section besides the model: the float32 back end
+ * (kernel and worker threads) and the data.
+ */
+final class Backend {
+
+    /** The kernel name that asks for the fastest kernel on this machine. */
+    static final String FASTEST = "fastest";
+
+    private Backend() {
+    }
+
+    /**
+     * @param name a kernel name ({@code reference}, {@code ejml}, {@code blocked}, …) or {@value #FASTEST}
+     * @return the kernel
+     * @throws IllegalArgumentException if no kernel has that name
+     */
+    static GemmF32 kernel(String name) {
+        return name.equals(FASTEST) ? Kernels.fastest() : Kernels.byName(name);
+    }
+
+    /**
+     * The float32 operations on a kernel with the configured number of threads; close the returned ops'
+     * {@link F32Ops#parallel()} when done.
+     */
+    static F32Ops ops(GemmF32 gemm, int threads) {
+        return new F32Ops(gemm, Parallel.of(threads));
+    }
+
+    /**
+     * Loads the configured data ({@code ffebm.train.data}: an IDX directory, or empty for the embedded subset) and
+     * applies {@code limit-train} and {@code limit-test}.
+     *
+     * @param config (Input) the run's configuration; its class count must match the data's
+     * @return the training and test sets
+     * @throws IllegalArgumentException (a {@link org.ffebm.core.data.DataFormatException}) if the data is missing or
+     *                                  malformed, or if its class count differs from {@code ffebm.model.classes}
+     */
+    static TrainTest loadData(RunConfig config) {
+        TrainConfig t = config.train();
+        TrainTest all = t.data().isEmpty() ? FashionMnist.embedded() : FashionMnist.load(Path.of(t.data()));
+        if (all.train().numClasses() != config.model().classes()) {
+            throw new IllegalArgumentException("ffebm.model.classes = " + config.model().classes() + " but the data "
+                    + all.train().name() + " has " + all.train().numClasses() + " classes");
+        }
+        int trainN = t.limitTrain() == 0 ? all.train().size() : t.limitTrain();
+        int testN = t.limitTest() == 0 ? all.test().size() : t.limitTest();
+        return all.limit(trainN, testN);
+    }
+
+    /** The shape of one sample of a data set. */
+    static Shape shape(Dataset d) {
+        return new Shape(d.channels(), d.rows(), d.cols());
+    }
+
+    /** Where the data comes from, for logs and provenance. */
+    static String source(TrainConfig t) {
+        return t.data().isEmpty() ? "embedded Fashion-MNIST subset" : t.data();
+    }
+}

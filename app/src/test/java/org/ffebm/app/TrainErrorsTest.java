@@ -1,0 +1,171 @@
+package org.ffebm.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Bad input ends with exit code 2, one line {@code ffebm: ...} on standard error, nothing on standard output, and no
+ * output directory (checked before anything is written). A failure during the work ends with exit code 1.
+ */
+class TrainErrorsTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Runs train with a tiny setup plus the given arguments, writing to tmp/out. */
+    private Cli.Result train(String... args) {
+        List<String> all = new ArrayList<>(List.of("train", "--out", tmp.resolve("out").toString(), "--kernel",
+                "reference", "--limit-train", "64", "--limit-test", "32", "--epochs", "1", "--quiet"));
+        all.addAll(Arrays.asList(args));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    private void assertUsageError(Cli.Result r, String expected) throws IOException {
+        assertEquals(2, r.code(), r.toString());
+        String[] lines = r.errLines();
+        assertEquals(1, lines.length, "one line on stderr: " + r);
+        assertTrue(lines[0].startsWith("ffebm: "), r.toString());
+        assertTrue(lines[0].contains(expected), "expected '" + expected + "' in: " + lines[0]);
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
+        assertEquals("", r.out(), r.toString());
+        assertFalse(Files.exists(tmp.resolve("out")), "no output directory");
+        assertFalse(Files.exists(tmp.resolve("out.partial")), "no partial output directory");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--bogus|Unknown option: '--bogus'",
+        "--epochs -1|--epochs must be >= 1, was -1",
+        "--epochs abc|'abc' is not an int",
+        "--batch-size 0|--batch-size must be >= 1, was 0",
+        "--threads 0|--threads must be >= 1, was 0",
+        "--limit-train -5|--limit-train must be >= 0, was -5",
+        "--set ffebm.ep.beta=0|ffebm.ep.beta must be a finite number > 0, was 0.0",
+        "--set ffebm.ep.beta=-1|ffebm.ep.beta must be a finite number > 0",
+        "--set ffebm.ep.beta=NaN|ffebm.ep.beta must be a finite number > 0, was NaN",
+        "--set ffebm.optim.lr=Infinity|ffebm.optim.lr",
+        "--set ffebm.model.layers=32,x|ffebm.model.layers must be a comma-separated list of integers",
+        "--set ffebm.model.block-size=2|does not divide",
+        "--set ffebm.model.classes=5|ffebm.model.classes = 5 but the data",
+        "--set ffebm.model.colour=red|unknown configuration key [ffebm.model.colour]",
+        "--set novalue|--set needs KEY=VALUE",
+        "--data /nonexistent/fashion|/nonexistent/fashion",
+        "--kernel no-such-kernel|no-such-kernel",
+        "--config /nonexistent/run.properties|configuration file not found: /nonexistent/run.properties",
+    })
+    void badInputIsOneLineAndExitTwo(String spec) throws IOException {
+        String[] parts = spec.split("\\|");
+        assertUsageError(train(parts[0].split(" ")), parts[1]);
+    }
+
+    @Test
+    void unknownKeyInAConfigFile() throws IOException {
+        Path cfg = tmp.resolve("run.properties");
+        Files.writeString(cfg, "ffebm.train.epochs=2\nffebm.model.colour=red\n", StandardCharsets.UTF_8);
+        assertUsageError(train("--config", cfg.toString()), "ffebm.model.colour");
+    }
+
+    @Test
+    void invalidValueInAConfigFile() throws IOException {
+        Path cfg = tmp.resolve("run.properties");
+        Files.writeString(cfg, "ffebm.ep.t-free=0\n", StandardCharsets.UTF_8);
+        assertUsageError(train("--config", cfg.toString()), "ffebm.ep.t-free must be >= 1, was 0");
+    }
+
+    @Test
+    void corruptIdxDirectory() throws IOException {
+        Path data = Files.createDirectory(tmp.resolve("idx"));
+        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte"}) {
+            Files.write(data.resolve(f), "this is not an IDX file".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertUsageError(train("--data", data.toString()), "idx");
+    }
+
+    @Test
+    void truncatedIdxDirectory() throws IOException {
+        Path data = Files.createDirectory(tmp.resolve("idx"));
+        // a valid header for 10 images of 28x28 but only a few pixels
+        byte[] images = new byte[16 + 100];
+        images[2] = 8;
+        images[3] = 3;
+        images[7] = 10;
+        images[11] = 28;
+        images[15] = 28;
+        byte[] labels = new byte[8 + 10];
+        labels[2] = 8;
+        labels[3] = 1;
+        labels[7] = 10;
+        for (String f : new String[] {"train", "t10k"}) {
+            Files.write(data.resolve(f + "-images-idx3-ubyte"), images);
+            Files.write(data.resolve(f + "-labels-idx1-ubyte"), labels);
+        }
+        assertUsageError(train("--data", data.toString()), "truncated");
+    }
+
+    @Test
+    void existingOutputDirectoryIsRefusedWithoutForce() throws IOException {
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Files.writeString(out.resolve("keep.txt"), "precious");
+        Cli.Result r = train();
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("already exists"), r.err());
+        assertEquals(1, r.errLines().length, r.toString());
+        // --force does not delete a folder that is not a run directory
+        r = train("--force");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("not an ffebm run directory"), r.err());
+        assertEquals("precious", Files.readString(out.resolve("keep.txt")));
+        assertFalse(Files.exists(tmp.resolve("out.partial")));
+    }
+
+    @Test
+    void missingCheckpointForEval() {
+        Cli.Result r = Cli.run("eval", tmp.resolve("nothing").toString());
+        assertEquals(2, r.code(), r.toString());
+        assertEquals(1, r.errLines().length, r.toString());
+        assertTrue(r.err().contains("no such run directory"), r.err());
+    }
+
+    @Test
+    void corruptCheckpointForEval() throws IOException {
+        Path run = Files.createDirectory(tmp.resolve("run"));
+        Files.writeString(run.resolve("checkpoint.bin"), "garbage");
+        Cli.Result r = Cli.run("eval", run.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertEquals(1, r.errLines().length, r.toString());
+        assertTrue(r.err().contains("bad magic"), r.err());
+    }
+
+    /** Divergence is a failure during the work: exit 1, one line, and the partial directory stays. */
+    @Test
+    void divergenceExitsOneAndKeepsThePartialDirectory() throws IOException {
+        Cli.Result r = train("--set", "ffebm.optim.lr=1e300", "--set", "ffebm.optim.schedule=constant",
+                "--set", "ffebm.model.layers=16", "--epochs", "3", "--batch-size", "8");
+        assertEquals(1, r.code(), r.toString());
+        String[] lines = r.errLines();
+        String last = lines[lines.length - 1];
+        assertTrue(last.startsWith("ffebm: training diverged"), r.toString());
+        assertTrue(last.contains("out.partial"), last);
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
+        assertFalse(Files.exists(tmp.resolve("out")));
+        assertTrue(Files.isRegularFile(tmp.resolve("out.partial").resolve("config.properties")));
+        try (Stream<Path> s = Files.list(tmp.resolve("out.partial"))) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files");
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package org.ffebm.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.ffebm.core.config.RunConfig;
+import org.ffebm.core.train.EpochMetrics;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tiny end-to-end runs (256 training and 128 test samples, one block of 32 units, 2 epochs): every file of the run
+ * directory with its keys, reproducibility across runs and thread counts, eval of the checkpoint, and resuming.
+ */
+class TrainRunTest {
+
+    /** The non-timing columns of metrics.csv: the ones that must be identical between identical runs. */
+    private static final List<String> TIMING = List.of("seconds", "samples_per_second");
+
+    @TempDir
+    static Path tmp;
+
+    /** The reference run, shared by the tests that only read it. */
+    private static Path reference;
+    private static Cli.Result referenceResult;
+
+    private static String[] tiny(Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--limit-train", "256", "--limit-test", "128", "--epochs",
+                "2", "--batch-size", "64", "--seed", "11", "--kernel", "reference", "--set", "ffebm.model.layers=32",
+                "--set", "ffebm.ep.t-free=10", "--set", "ffebm.ep.t-nudge=5", "--out", out.toString()));
+        a.addAll(Arrays.asList(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @BeforeAll
+    static void trainReference() {
+        reference = tmp.resolve("reference");
+        referenceResult = Cli.run(tiny(reference, "--threads", "2"));
+    }
+
+    @Test
+    void tinyRunSucceedsAndWritesEveryFile() throws IOException {
+        Cli.Result r = referenceResult;
+        assertEquals(0, r.code(), r.toString());
+        assertFalse(Files.exists(tmp.resolve("reference.partial")), "the partial directory was renamed");
+        try (Stream<Path> s = Files.list(reference)) {
+            assertEquals(List.of("checkpoint.bin", "config.properties", "metrics.csv", "metrics.json",
+                    "provenance.json", "summary.json"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        // stderr: the configuration with the seed, then one line per epoch (no progress bar: not a terminal)
+        assertTrue(r.err().contains("seed 11"), r.err());
+        assertTrue(r.err().contains("epoch 1/2: "), r.err());
+        assertTrue(r.err().contains("epoch 2/2: "), r.err());
+        assertFalse(r.err().contains("\r"), "no carriage returns when not on a terminal");
+        assertTrue(r.out().startsWith(reference + ": test accuracy "), r.out());
+    }
+
+    @Test
+    void configIsTheResolvedConfigurationWithEveryKey() throws IOException {
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(reference.resolve("config.properties"))));
+        assertEquals(RunConfig.defaults().toProperties().stringPropertyNames(), p.stringPropertyNames());
+        RunConfig c = RunConfig.of(p);
+        assertEquals(2, c.train().epochs());
+        assertEquals(64, c.train().batchSize());
+        assertEquals(11L, c.train().seed());
+        assertEquals(2, c.train().threads());
+        assertEquals("reference", c.train().kernel());
+        assertArrayEquals(new int[] {32}, c.model().layers());
+        assertEquals(10, c.ep().tFree());
+    }
+
+    @Test
+    void provenanceHasVersionGitSeedKernelPlatformAndCommandLine() throws IOException {
+        Map<String, Object> p = JsonParser.object(Files.readString(reference.resolve("provenance.json")));
+        for (String k : new String[] {"ffebm_version", "git_revision", "git_dirty", "seed", "rng", "kernel",
+                "precision", "threads", "java_version", "java_vendor", "os_name", "os_arch", "start_time",
+                "command_line", "data"}) {
+            assertTrue(p.containsKey(k), "provenance.json lacks " + k + ": " + p);
+        }
+        assertEquals(11.0, p.get("seed"));
+        assertEquals("reference", p.get("kernel"));
+        assertEquals("float32", p.get("precision"));
+        assertEquals(2.0, p.get("threads"));
+        String rev = (String) p.get("git_revision");
+        assertTrue(rev.equals("unknown") || rev.matches("[0-9a-f]{40}"), rev);
+        assertTrue(((String) p.get("command_line")).startsWith("ffebm train --limit-train 256"), p.toString());
+    }
+
+    @Test
+    void metricsCsvAndJsonHoldOneRowPerEpoch() throws IOException {
+        List<String> csv = Files.readAllLines(reference.resolve("metrics.csv"));
+        assertEquals(EpochMetrics.CSV_HEADER, csv.get(0));
+        assertEquals(3, csv.size());
+        Object parsed = JsonParser.parse(Files.readString(reference.resolve("metrics.json")));
+        List<?> rows = assertInstanceOf(List.class, parsed);
+        assertEquals(2, rows.size());
+        String[] header = EpochMetrics.CSV_HEADER.split(",");
+        for (int e = 0; e < 2; e++) {
+            Map<?, ?> row = assertInstanceOf(Map.class, rows.get(e));
+            String[] cells = csv.get(e + 1).split(",");
+            for (int c = 0; c < header.length; c++) {
+                assertTrue(row.containsKey(header[c]), header[c]);
+                double json = ((Number) row.get(header[c])).doubleValue();
+                double tol = header[c].equals("samples_per_second") ? 0.05 : header[c].equals("seconds") ? 1e-3 : 1e-6;
+                assertEquals(Double.parseDouble(cells[c]), json, tol, header[c] + " of epoch " + (e + 1));
+            }
+        }
+    }
+
+    @Test
+    void summaryHasTheFinalFigures() throws IOException {
+        Map<String, Object> s = JsonParser.object(Files.readString(reference.resolve("summary.json")));
+        for (String k : new String[] {"test_accuracy", "train_accuracy", "epochs", "samples_per_second", "seed",
+                "test_loss", "parameters", "seconds_total", "model"}) {
+            assertTrue(s.containsKey(k), "summary.json lacks " + k + ": " + s);
+        }
+        assertEquals(2.0, s.get("epochs"));
+        assertEquals(11.0, s.get("seed"));
+        assertEquals(784.0 * 32 + 32 + 32 * 10 + 10, s.get("parameters"));
+        List<String> csv = Files.readAllLines(reference.resolve("metrics.csv"));
+        String[] last = csv.get(2).split(",");
+        assertEquals(Double.parseDouble(last[4]), (Double) s.get("test_accuracy"), 1e-6);
+        assertEquals(Double.parseDouble(last[2]), (Double) s.get("train_accuracy"), 1e-6);
+        assertTrue((Double) s.get("samples_per_second") > 0);
+        assertTrue(((String) s.get("model")).contains("[32]"), (String) s.get("model"));
+    }
+
+    @Test
+    void sameSeedGivesTheSameMetricsWhateverTheThreadCount() throws IOException {
+        Path again = tmp.resolve("again");
+        Path serial = tmp.resolve("serial");
+        assertEquals(0, Cli.run(tiny(again, "--threads", "2")).code());
+        assertEquals(0, Cli.run(tiny(serial, "--threads", "1")).code());
+        List<List<String>> want = nonTiming(reference);
+        assertEquals(want, nonTiming(again), "same seed, same threads");
+        assertEquals(want, nonTiming(serial), "1 thread vs 2");
+
+        // the blocked kernel promises the reference kernel's bits (Kernels)
+        Path blocked = tmp.resolve("blocked");
+        String[] args = tiny(blocked, "--threads", "2");
+        args[Arrays.asList(args).indexOf("reference")] = "blocked";
+        assertEquals(0, Cli.run(args).code());
+        assertEquals(want, nonTiming(blocked), "blocked kernel vs reference");
+
+        Path otherSeed = tmp.resolve("other-seed");
+        assertEquals(0, Cli.run(tiny(otherSeed, "--threads", "2", "--seed", "12")).code());
+        assertNotEquals(want, nonTiming(otherSeed), "another seed gives other figures");
+    }
+
+    /** metrics.csv without its timing columns. */
+    static List<List<String>> nonTiming(Path run) throws IOException {
+        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"), StandardCharsets.UTF_8);
+        List<String> header = List.of(lines.get(0).split(","));
+        List<List<String>> out = new ArrayList<>();
+        for (String line : lines) {
+            String[] cells = line.split(",");
+            List<String> keep = new ArrayList<>();
+            for (int c = 0; c < cells.length; c++) {
+                if (!TIMING.contains(header.get(c))) {
+                    keep.add(cells[c]);
+                }
+            }
+            out.add(keep);
+        }
+        return out;
+    }
+
+    @Test
+    void evalOfTheCheckpointReproducesTheLastTestFigures() throws IOException {
+        Cli.Result r = Cli.run("eval", reference.toString(), "--json", "--threads", "1");
+        assertEquals(0, r.code(), r.toString());
+        Map<String, Object> e = JsonParser.object(r.out());
+        Map<String, Object> s = JsonParser.object(Files.readString(reference.resolve("summary.json")));
+        assertEquals(s.get("test_accuracy"), e.get("test_accuracy"));
+        assertEquals(s.get("test_loss"), e.get("test_loss"));
+        assertEquals(128.0, e.get("samples"));
+        Cli.Result plain = Cli.run("eval", reference.toString());
+        assertEquals(0, plain.code(), plain.toString());
+        assertTrue(plain.out().contains("test accuracy"), plain.out());
+    }
+
+    @Test
+    void anInterruptedRunResumesBitForBit() throws IOException {
+        Path straight = tmp.resolve("straight3");
+        assertEquals(0, Cli.run(tiny(straight, "--threads", "2", "--epochs", "3")).code());
+
+        Path stopped = tmp.resolve("stopped3");
+        Cli.Result r = Cli.run(tiny(stopped, "--threads", "2", "--epochs", "3", "--stop-after", "2"));
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.errLines()[r.errLines().length - 1].contains("--resume"), r.toString());
+        Path partial = tmp.resolve("stopped3.partial");
+        assertTrue(Files.isRegularFile(partial.resolve("checkpoint.bin")));
+        assertEquals(3, Files.readAllLines(partial.resolve("metrics.csv")).size(), "header + 2 epochs");
+
+        r = Cli.run("train", "--resume", partial.toString(), "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        assertFalse(Files.exists(partial));
+        assertEquals(nonTiming(straight), nonTiming(stopped));
+        assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoint.bin")),
+                Files.readAllBytes(stopped.resolve("checkpoint.bin")), "same final state, bit for bit");
+        assertEquals(Files.readString(straight.resolve("config.properties")),
+                Files.readString(stopped.resolve("config.properties")));
+        assertTrue(Files.exists(stopped.resolve("provenance-resume-2.json")));
+        assertEquals(3, ((List<?>) JsonParser.parse(Files.readString(stopped.resolve("metrics.json")))).size());
+    }
+
+    @Test
+    void aFinishedRunCanBeExtendedButResumeRejectsConfigurationFlags() throws IOException {
+        Path run = tmp.resolve("extend");
+        assertEquals(0, Cli.run(tiny(run, "--threads", "1", "--epochs", "1")).code());
+        Cli.Result bad = Cli.run("train", "--resume", run.toString(), "--epochs", "2", "--seed", "3");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--seed"), bad.err());
+        Cli.Result same = Cli.run("train", "--resume", run.toString());
+        assertEquals(2, same.code(), same.toString());
+        assertTrue(same.err().contains("pass --epochs greater"), same.err());
+
+        Cli.Result r = Cli.run("train", "--resume", run.toString(), "--epochs", "2", "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size());
+        Map<String, Object> s = JsonParser.object(Files.readString(run.resolve("summary.json")));
+        assertEquals(2.0, s.get("epochs"));
+        assertEquals(1.0, s.get("resumed_from_epoch"));
+    }
+
+    @Test
+    void forceReplacesAnEarlierRun() throws IOException {
+        Path run = tmp.resolve("forced");
+        assertEquals(0, Cli.run(tiny(run, "--threads", "1", "--epochs", "1")).code());
+        Cli.Result again = Cli.run(tiny(run, "--threads", "1", "--epochs", "1"));
+        assertEquals(2, again.code(), again.toString());
+        Cli.Result forced = Cli.run(tiny(run, "--threads", "1", "--epochs", "2", "--force"));
+        assertEquals(0, forced.code(), forced.toString());
+        assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size());
+    }
+
+    @Test
+    void aConfigFileFromARunRepeatsIt() throws IOException {
+        Path copy = tmp.resolve("copy");
+        Cli.Result r = Cli.run("train", "--config", reference.resolve("config.properties").toString(), "--out",
+                copy.toString(), "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(nonTiming(reference), nonTiming(copy));
+        assertEquals(Files.readString(reference.resolve("config.properties")),
+                Files.readString(copy.resolve("config.properties")));
+    }
+}

@@ -1,0 +1,72 @@
+package org.ffebm.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RunConfigTest {
+
+    @Test
+    void propertiesRoundTripKeepsEveryValue() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("ffebm.model.layers", "64,32,16");
+        p.setProperty("ffebm.model.block-size", "1");
+        p.setProperty("ffebm.ep.beta", "0.25");
+        p.setProperty("ffebm.ep.estimator", "one-sided");
+        p.setProperty("ffebm.optim.block-lr", "eb1=0.1,readout=0.02");
+        p.setProperty("ffebm.train.seed", "42");
+        RunConfig c = RunConfig.of(p);
+        Properties back = new Properties();
+        back.load(new StringReader(c.toText()));
+        RunConfig again = RunConfig.of(back);
+        assertEquals(c, again);
+        assertEquals(3, c.model().blocks());
+        assertEquals(0.1, c.optim().lrFor("eb1"));
+        assertEquals(c.optim().lr(), c.optim().lrFor("eb2"));
+    }
+
+    @Test
+    void resolvedTextWritesEveryDefault() {
+        String text = RunConfig.defaults().toText();
+        for (String key : RunConfig.defaults().toProperties().stringPropertyNames()) {
+            assertTrue(text.contains(key + "="), key);
+        }
+    }
+
+    @Test
+    void badValuesNameTheKeyAndTheValue() {
+        assertMessage("ffebm.ep.beta", "0", "ffebm.ep.beta");
+        assertMessage("ffebm.ep.beta", "NaN", "ffebm.ep.beta");
+        assertMessage("ffebm.ep.beta", "-1", "was -1.0");
+        assertMessage("ffebm.train.batch-size", "0", "ffebm.train.batch-size");
+        assertMessage("ffebm.train.epochs", "x", "must be an integer");
+        assertMessage("ffebm.model.layers", "512,-3", "ffebm.model.layers");
+        assertMessage("ffebm.model.block-size", "2", "does not divide");
+        assertMessage("ffebm.model.tie", "conv", "tie");
+        assertMessage("ffebm.optim.momentum", "1", "momentum");
+        assertMessage("ffebm.nope", "1", "unknown configuration key");
+    }
+
+    private static void assertMessage(String key, String value, String expected) {
+        Properties p = new Properties();
+        p.setProperty(key, value);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunConfig.of(p));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    /** STYLE 7: the root generator must honour its seed (JDK factories can silently ignore one). */
+    @Test
+    void sameSeedGivesSameStream() {
+        SplittableRandom a = new SplittableRandom(123), b = new SplittableRandom(123);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(a.nextLong(), b.nextLong());
+        }
+        SplittableRandom c = new SplittableRandom(124);
+        assertTrue(new SplittableRandom(123).nextLong() != c.nextLong());
+    }
+}
