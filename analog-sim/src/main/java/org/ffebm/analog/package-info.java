@@ -1,6 +1,11 @@
 /**
- * The resistive crossbar as the substrate of energy-based blocks (DESIGN §3): conductance pairs, device models,
- * converters and the analog DHN block. Depends only on {@code core}. Its contents arrive with the crossbar issue; the
- * module exists now so that the build, the dependency rules and the benchmarks module are in place.
+ * The resistive crossbar as the substrate of energy-based blocks (DESIGN §3). Depends only on {@code core}.
+ * <ul>
+ *   <li>{@link org.ffebm.analog.device}: device physics (pulsed steps vs state, variability, noise, faults, drift,
+ *       presets).</li>
+ *   <li>{@link org.ffebm.analog.peripheral}: the converters at the block boundary (DAC in, ADC out).</li>
+ * </ul>
+ * The crossbar tiles, the analog DHN block and the pulsed EP updates build on these and arrive with the later parts of
+ * the crossbar issue. {@link org.ffebm.analog.Args} holds the argument checks shared by the configuration records.
  */
 package org.ffebm.analog;

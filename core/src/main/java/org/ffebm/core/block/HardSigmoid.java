@@ -34,6 +34,11 @@ public final class HardSigmoid<M extends ReshapeMatrix> implements FeedforwardBl
         return name;
     }
 
+    /** The slope a of clip(a·x, 0, 1). */
+    public double slope() {
+        return slope;
+    }
+
     @Override
     public Shape inputShape() {
         return shape;

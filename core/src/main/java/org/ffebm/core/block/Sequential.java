@@ -63,10 +63,21 @@ public final class Sequential<M extends ReshapeMatrix> implements FeedforwardBlo
 
     @Override
     public M backward(M gradOut, double paramScale, boolean needInputGrad) {
+        // block i needs its input gradient only if a block below it has parameters, or the caller asked for it
+        int lowestWithParams = blocks.size();
+        for (int i = 0; i < blocks.size(); i++) {
+            if (!blocks.get(i).params().isEmpty()) {
+                lowestWithParams = i;
+                break;
+            }
+        }
         M g = gradOut;
         for (int i = blocks.size() - 1; i >= 0; i--) {
-            boolean need = i > 0 || needInputGrad;
+            boolean need = needInputGrad || i > lowestWithParams;
             g = blocks.get(i).backward(g, paramScale, need);
+            if (g == null) {
+                return null;
+            }
         }
         return g;
     }
