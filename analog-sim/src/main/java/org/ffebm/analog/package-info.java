@@ -6,6 +6,6 @@
  *   <li>{@link org.ffebm.analog.peripheral}: the converters at the block boundary (DAC in, ADC out).</li>
  * </ul>
  * The crossbar tiles, the analog DHN block and the pulsed EP updates build on these and arrive with the later parts of
- * the crossbar issue. {@link org.ffebm.analog.Args} holds the argument checks shared by the configuration records.
+ * the crossbar issue. Argument checks come from {@link org.ffebm.core.config.Props}, shared with core.
  */
 package org.ffebm.analog;

@@ -118,7 +118,7 @@ final class GradcheckCommand implements Callable<Integer> {
             }
         }
         if (target != null) {
-            writeAtomically(target, json(reports, failed.isEmpty()));
+            RunDir.writeAtomically(target, json(reports, failed.isEmpty()));
         }
         out.println();
         out.println(failed.isEmpty() ? "gradcheck: PASS" : "gradcheck: FAIL (" + String.join(", ", failed) + ")");
@@ -204,20 +204,5 @@ final class GradcheckCommand implements Callable<Integer> {
             b.append(r).append(i + 1 < reports.size() ? ",\n" : "\n");
         }
         return b.append("]\n}\n").toString();
-    }
-
-    /** A temporary file beside the target, then a rename over it (readers never see a partial file). */
-    private static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

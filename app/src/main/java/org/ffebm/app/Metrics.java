@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ffebm.core.io.Json;
 import org.ffebm.core.train.EpochMetrics;
 
 /**

@@ -21,6 +21,7 @@ import org.ffebm.core.config.ModelConfig;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
 import org.ffebm.core.data.TrainTest;
+import org.ffebm.core.io.Json;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.GemmF32;
 import org.ffebm.core.train.Checkpoint;

@@ -1,5 +1,6 @@
 package org.ffebm.app;
 
+import org.ffebm.core.io.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

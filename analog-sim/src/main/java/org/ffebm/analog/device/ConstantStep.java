@@ -1,6 +1,6 @@
 package org.ffebm.analog.device;
 
-import org.ffebm.analog.Args;
+import org.ffebm.core.config.Props;
 
 /**
  * Constant step: every pulse moves the device by the same expected amount, Δ⁺ = δ⁺ and Δ⁻ = δ⁻, whatever its state;
@@ -16,8 +16,8 @@ public record ConstantStep(double stepUp, double stepDown) implements StepModel 
 
     /** @throws IllegalArgumentException if a step is negative or not finite */
     public ConstantStep {
-        Args.nonNegative("step-up", stepUp);
-        Args.nonNegative("step-down", stepDown);
+        Props.requireNonNegative("step-up", stepUp);
+        Props.requireNonNegative("step-down", stepDown);
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.ffebm.analog.device;
 
 import java.util.Locale;
 import java.util.Properties;
-import org.ffebm.analog.Args;
+import org.ffebm.core.config.Props;
 import org.ffebm.core.config.Props;
 
 /**
@@ -105,8 +105,8 @@ public record DeviceConfig(double gMin, double gMax, int levels, StepKind stepMo
      *         step model
      */
     public DeviceConfig {
-        Args.nonNegative(PREFIX + "g-min", gMin);
-        Args.positive(PREFIX + "g-max", gMax);
+        Props.requireNonNegative(PREFIX + "g-min", gMin);
+        Props.requirePositive(PREFIX + "g-max", gMax);
         if (!(gMin < gMax)) {
             throw new IllegalArgumentException(PREFIX + "g-min must be < " + PREFIX + "g-max, was g-min=" + gMin
                     + " >= g-max=" + gMax);
@@ -117,24 +117,24 @@ public record DeviceConfig(double gMin, double gMax, int levels, StepKind stepMo
         if (stepModel == null) {
             throw new IllegalArgumentException(PREFIX + "step-model must not be null");
         }
-        Args.positive(PREFIX + "step-size", stepSize);
-        Args.nonNegative(PREFIX + "gamma-up", gammaUp);
-        Args.nonNegative(PREFIX + "gamma-down", gammaDown);
-        Args.open(PREFIX + "asymmetry", asymmetry, -1, 1);
-        Args.nonNegative(PREFIX + "cycle-noise", cycleNoise);
-        Args.nonNegative(PREFIX + "step-d2d", stepD2d);
-        Args.nonNegative(PREFIX + "bounds-d2d", boundsD2d);
-        Args.nonNegative(PREFIX + "asymmetry-d2d", asymmetryD2d);
-        Args.nonNegative(PREFIX + "read-noise", readNoise);
-        Args.nonNegative(PREFIX + "read-noise-relative", readNoiseRelative);
-        Args.nonNegative(PREFIX + "write-noise", writeNoise);
-        Args.closed(PREFIX + "stuck-fraction", stuckFraction, 0, 1);
+        Props.requirePositive(PREFIX + "step-size", stepSize);
+        Props.requireNonNegative(PREFIX + "gamma-up", gammaUp);
+        Props.requireNonNegative(PREFIX + "gamma-down", gammaDown);
+        Props.requireOpen(PREFIX + "asymmetry", asymmetry, -1, 1);
+        Props.requireNonNegative(PREFIX + "cycle-noise", cycleNoise);
+        Props.requireNonNegative(PREFIX + "step-d2d", stepD2d);
+        Props.requireNonNegative(PREFIX + "bounds-d2d", boundsD2d);
+        Props.requireNonNegative(PREFIX + "asymmetry-d2d", asymmetryD2d);
+        Props.requireNonNegative(PREFIX + "read-noise", readNoise);
+        Props.requireNonNegative(PREFIX + "read-noise-relative", readNoiseRelative);
+        Props.requireNonNegative(PREFIX + "write-noise", writeNoise);
+        Props.requireRange(PREFIX + "stuck-fraction", stuckFraction, 0, 1);
         if (stuckMode == null) {
             throw new IllegalArgumentException(PREFIX + "stuck-mode must not be null");
         }
-        Args.nonNegative(PREFIX + "drift-nu", driftNu);
-        Args.nonNegative(PREFIX + "drift-nu-d2d", driftNuD2d);
-        Args.positive(PREFIX + "drift-t0", driftT0);
+        Props.requireNonNegative(PREFIX + "drift-nu", driftNu);
+        Props.requireNonNegative(PREFIX + "drift-nu-d2d", driftNuD2d);
+        Props.requirePositive(PREFIX + "drift-t0", driftT0);
         table = table == null ? "" : table.trim();
         if (stepModel == StepKind.TABLE && table.isEmpty()) {
             throw new IllegalArgumentException(PREFIX + "table must name a CSV file when " + PREFIX
@@ -196,7 +196,7 @@ public record DeviceConfig(double gMin, double gMax, int levels, StepKind stepMo
      */
     public static DeviceConfig of(Properties p) {
         DeviceConfig d = defaults();
-        Args.rejectUnknown(p, PREFIX, d.toProperties().stringPropertyNames());
+        Props.rejectUnknown(p, PREFIX, d.toProperties().stringPropertyNames());
         return new DeviceConfig(
                 Props.number(p, PREFIX + "g-min", d.gMin),
                 Props.number(p, PREFIX + "g-max", d.gMax),

@@ -1,6 +1,6 @@
 package org.ffebm.analog.device;
 
-import org.ffebm.analog.Args;
+import org.ffebm.core.config.Props;
 
 /**
  * Linear step, soft bounds as its special case: with x = (g − lo)/(hi − lo),
@@ -27,10 +27,10 @@ public record LinearStep(double stepUp, double stepDown, double gammaUp, double 
 
     /** @throws IllegalArgumentException if a parameter is negative or not finite */
     public LinearStep {
-        Args.nonNegative("step-up", stepUp);
-        Args.nonNegative("step-down", stepDown);
-        Args.nonNegative("gamma-up", gammaUp);
-        Args.nonNegative("gamma-down", gammaDown);
+        Props.requireNonNegative("step-up", stepUp);
+        Props.requireNonNegative("step-down", stepDown);
+        Props.requireNonNegative("gamma-up", gammaUp);
+        Props.requireNonNegative("gamma-down", gammaDown);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package org.ffebm.analog.device;
 
-import org.ffebm.analog.Args;
+import org.ffebm.core.config.Props;
 
 /**
  * Power-law step: with x = (g − lo)/(hi − lo),
@@ -22,10 +22,10 @@ public record PowerStep(double stepUp, double stepDown, double gammaUp, double g
 
     /** @throws IllegalArgumentException if a parameter is negative or not finite */
     public PowerStep {
-        Args.nonNegative("step-up", stepUp);
-        Args.nonNegative("step-down", stepDown);
-        Args.nonNegative("gamma-up", gammaUp);
-        Args.nonNegative("gamma-down", gammaDown);
+        Props.requireNonNegative("step-up", stepUp);
+        Props.requireNonNegative("step-down", stepDown);
+        Props.requireNonNegative("gamma-up", gammaUp);
+        Props.requireNonNegative("gamma-down", gammaDown);
     }
 
     @Override

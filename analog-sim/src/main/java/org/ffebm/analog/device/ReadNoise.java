@@ -2,7 +2,7 @@ package org.ffebm.analog.device;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.ffebm.analog.Args;
+import org.ffebm.core.config.Props;
 
 /**
  * Read noise: the instantaneous fluctuation of a device's conductance each time it is read, drawn afresh on every
@@ -32,8 +32,8 @@ public final class ReadNoise {
      * @throws IllegalArgumentException if a standard deviation is negative or not finite
      */
     public ReadNoise(double additive, double relative, SplittableRandom rng) {
-        this.additive = Args.nonNegative(DeviceConfig.PREFIX + "read-noise", additive);
-        this.relative = Args.nonNegative(DeviceConfig.PREFIX + "read-noise-relative", relative);
+        this.additive = Props.requireNonNegative(DeviceConfig.PREFIX + "read-noise", additive);
+        this.relative = Props.requireNonNegative(DeviceConfig.PREFIX + "read-noise-relative", relative);
         this.rng = Objects.requireNonNull(rng, "rng");
     }
 

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.ffebm.analog.Args;
+import org.ffebm.core.config.Props;
 
 /**
  * A measured step-vs-conductance table, linearly interpolated: the piecewise model of aihwkit's
@@ -56,9 +56,9 @@ public final class TableStep implements StepModel {
             throw new IllegalArgumentException("step table must have at least 2 rows, had " + g.length);
         }
         for (int k = 0; k < g.length; k++) {
-            Args.finite("step table g (row " + (k + 1) + ")", g[k]);
-            Args.nonNegative("step table dg_up (row " + (k + 1) + ")", up[k]);
-            Args.nonNegative("step table dg_down (row " + (k + 1) + ")", down[k]);
+            Props.requireFinite("step table g (row " + (k + 1) + ")", g[k]);
+            Props.requireNonNegative("step table dg_up (row " + (k + 1) + ")", up[k]);
+            Props.requireNonNegative("step table dg_down (row " + (k + 1) + ")", down[k]);
             if (k > 0 && !(g[k] > g[k - 1])) {
                 throw new IllegalArgumentException("step table g must be strictly increasing, but row " + (k + 1)
                         + " has g=" + g[k] + " after g=" + g[k - 1]);
@@ -89,7 +89,7 @@ public final class TableStep implements StepModel {
      * @throws UncheckedIOException if the file exists but cannot be read
      */
     public static TableStep read(Path file, double gMin, double gMax, double asymmetry) {
-        Args.open("asymmetry", asymmetry, -1, 1);
+        Props.requireOpen("asymmetry", asymmetry, -1, 1);
         List<double[]> rows = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;

@@ -2,7 +2,7 @@ package org.ffebm.analog.peripheral;
 
 import java.util.Locale;
 import java.util.Properties;
-import org.ffebm.analog.Args;
+import org.ffebm.core.config.Props;
 import org.ffebm.core.config.Props;
 
 /**
@@ -76,8 +76,8 @@ public record ConverterConfig(Kind kind, int bits, double lo, double hi, boolean
         if (bits < 0 || bits > MAX_BITS) {
             throw new IllegalArgumentException(p + "bits must be 0 (ideal) or in [1, " + MAX_BITS + "], was " + bits);
         }
-        Args.finite(p + "lo", lo);
-        Args.finite(p + "hi", hi);
+        Props.requireFinite(p + "lo", lo);
+        Props.requireFinite(p + "hi", hi);
         if (!(lo < hi)) {
             throw new IllegalArgumentException(p + "lo must be < " + p + "hi, was lo=" + lo + " >= hi=" + hi);
         }
@@ -145,7 +145,7 @@ public record ConverterConfig(Kind kind, int bits, double lo, double hi, boolean
     public static ConverterConfig of(Properties p, Kind kind) {
         ConverterConfig d = ideal(kind);
         String x = kind.prefix();
-        Args.rejectUnknown(p, x, d.toProperties().stringPropertyNames());
+        Props.rejectUnknown(p, x, d.toProperties().stringPropertyNames());
         return new ConverterConfig(kind, Props.integer(p, x + "bits", d.bits), Props.number(p, x + "lo", d.lo),
                 Props.number(p, x + "hi", d.hi), Props.bool(p, x + "clip", d.clip),
                 rounding(x, Props.string(p, x + "rounding", d.rounding.key())));

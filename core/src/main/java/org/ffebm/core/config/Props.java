@@ -1,6 +1,10 @@
 package org.ffebm.core.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Typed reads of {@code ffebm.*} properties that fail with an {@link IllegalArgumentException} naming the key, the
@@ -117,5 +121,40 @@ public final class Props {
             throw new IllegalArgumentException(key + " must be >= " + min + ", was " + v);
         }
         return v;
+    }
+
+    /** Checks lo &lt; v &lt; hi (NaN fails). */
+    public static double requireOpen(String key, double v, double lo, double hi) {
+        if (!(v > lo && v < hi)) {
+            throw new IllegalArgumentException(key + " must be in (" + lo + ", " + hi + "), was " + v);
+        }
+        return v;
+    }
+
+    /** Checks a finite value, for keys where any finite number is allowed. */
+    public static double requireFinite(String key, double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(key + " must be a finite number, was " + v);
+        }
+        return v;
+    }
+
+    /**
+     * Rejects every key of {@code p} that starts with {@code prefix} but is not in {@code known}: a misspelt key must
+     * not fall back silently to its default. Use "" as the prefix to check every key.
+     *
+     * @throws IllegalArgumentException naming every unknown key and listing the known ones
+     */
+    public static void rejectUnknown(Properties p, String prefix, Set<String> known) {
+        List<String> unknown = new ArrayList<>();
+        for (String k : new TreeSet<>(p.stringPropertyNames())) {
+            if (k.startsWith(prefix) && !known.contains(k)) {
+                unknown.add(k);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown configuration key" + (unknown.size() > 1 ? "s " : " ") + unknown
+                    + "; known keys: " + new TreeSet<>(known));
+        }
     }
 }

@@ -8,12 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The whole configuration of a run, one record per concern, read from and written to {@code ffebm.*} properties.
@@ -34,17 +30,7 @@ public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, Train
 
     /** Parses properties; every key must be known. */
     public static RunConfig of(Properties p) {
-        Set<String> known = defaults().toProperties().stringPropertyNames();
-        List<String> unknown = new ArrayList<>();
-        for (String k : new TreeSet<>(p.stringPropertyNames())) {
-            if (!known.contains(k)) {
-                unknown.add(k);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown configuration key" + (unknown.size() > 1 ? "s " : " ") + unknown
-                    + "; known keys: " + new TreeSet<>(known));
-        }
+        Props.rejectUnknown(p, "", defaults().toProperties().stringPropertyNames());
         return new RunConfig(ModelConfig.of(p), EpConfig.of(p), OptimConfig.of(p), TrainConfig.of(p));
     }
 

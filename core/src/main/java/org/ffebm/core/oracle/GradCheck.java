@@ -17,6 +17,7 @@ import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.EpConfig;
 import org.ffebm.core.config.ModelConfig;
 import org.ffebm.core.eqprop.HybridGradient;
+import org.ffebm.core.io.Json;
 import org.ffebm.core.loss.Loss;
 import org.ffebm.core.model.FfEbm;
 import org.ffebm.core.model.ModelBuilder;
@@ -600,7 +601,11 @@ public final class GradCheck {
     // ---- JSON helpers ----
 
     private static String num(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
+        return Json.number(v);
+    }
+
+    private static String str(String s) {
+        return Json.string(s);
     }
 
     private static String fmt(double v) {
@@ -616,27 +621,5 @@ public final class GradCheck {
             b.append(i == 0 ? "" : ", ").append(a[i]);
         }
         return b.append(']').toString();
-    }
-
-    static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

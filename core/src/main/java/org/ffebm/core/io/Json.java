@@ -1,4 +1,4 @@
-package org.ffebm.app;
+package org.ffebm.core.io;
 
 import java.util.List;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.Map;
  * {@link String}s, {@link Number}s, {@link Boolean}s and {@code null}. Non-finite numbers (NaN, ±∞), which JSON
  * cannot hold, are written as {@code null}. Numbers never depend on the default locale.
  */
-final class Json {
+public final class Json {
 
     private Json() {
     }
@@ -19,14 +19,14 @@ final class Json {
      * @return the JSON text, objects and arrays over several lines indented by two spaces, with a final newline
      * @throws IllegalArgumentException for a value of another type
      */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, 0, true);
         return b.append('\n').toString();
     }
 
     /** As {@link #write} but all on one line (no final newline). */
-    static String writeCompact(Object value) {
+    public static String writeCompact(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, 0, false);
         return b.toString();
@@ -86,12 +86,12 @@ final class Json {
      * A JSON number: the shortest decimal that reads back as the same double ({@link Double#toString}, which uses no
      * locale), or {@code null} for NaN and infinities.
      */
-    static String number(double v) {
+    public static String number(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
     /** A quoted, escaped JSON string. */
-    static String string(String s) {
+    public static String string(String s) {
         StringBuilder b = new StringBuilder();
         string(b, s);
         return b.toString();
