@@ -95,8 +95,9 @@ final class TrainCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--kernel", paramLabel = "NAME", order = 10,
-            description = "Matrix-product kernel: reference, ejml, blocked, ..., or fastest to measure and pick one "
-                    + "(ffebm.train.kernel). Defaults to fastest.")
+            description = "Matrix-product kernel: reference, ejml, blocked, vector, or fastest (vector where the JVM "
+                    + "has the Vector API, else blocked; all but ejml give the same bits) (ffebm.train.kernel). "
+                    + "Defaults to fastest.")
     String kernel;
 
     @Option(names = "--out", paramLabel = "DIR", order = 11,

@@ -54,11 +54,25 @@ public final class EjmlGemmF32 implements GemmF32 {
     @Override
     public void mult(FMatrixRMaj a, FMatrixRMaj b, float beta, FMatrixRMaj c, int r0, int r1) {
         GemmF32.checkMult(a, b, c, r0, r1);
+        onRows(a, b, beta, c, r0, r1, EjmlGemmF32::mult);
+    }
+
+    /** A whole-matrix EJML product C = op(A, B) + beta·C. */
+    @FunctionalInterface
+    private interface WholeProduct {
+        void apply(FMatrixRMaj a, FMatrixRMaj b, float beta, FMatrixRMaj c);
+    }
+
+    /**
+     * Runs {@code op} on rows [r0, r1) of A and C: directly for the full range, else through this thread's scratch
+     * copy of those rows (op's rows of C depend only on the same rows of A, for both products that use this).
+     */
+    private void onRows(FMatrixRMaj a, FMatrixRMaj b, float beta, FMatrixRMaj c, int r0, int r1, WholeProduct op) {
         if (r0 == r1) {
             return;
         }
         if (r0 == 0 && r1 == c.numRows) {
-            mult(a, b, beta, c);
+            op.apply(a, b, beta, c);
             return;
         }
         Scratch s = scratch.get();
@@ -69,7 +83,7 @@ public final class EjmlGemmF32 implements GemmF32 {
         if (beta != 0f) {
             System.arraycopy(c.data, r0 * n, s.c.data, 0, rows * n);
         }
-        mult(s.a, b, beta, s.c);
+        op.apply(s.a, b, beta, s.c);
         System.arraycopy(s.c.data, 0, c.data, r0 * n, rows * n);
     }
 
@@ -87,23 +101,7 @@ public final class EjmlGemmF32 implements GemmF32 {
     @Override
     public void multTransB(FMatrixRMaj a, FMatrixRMaj b, float beta, FMatrixRMaj c, int r0, int r1) {
         GemmF32.checkMultTransB(a, b, c, r0, r1);
-        if (r0 == r1) {
-            return;
-        }
-        if (r0 == 0 && r1 == c.numRows) {
-            multTransB(a, b, beta, c);
-            return;
-        }
-        Scratch s = scratch.get();
-        final int k = a.numCols, n = c.numCols, rows = r1 - r0;
-        s.a.reshape(rows, k);
-        System.arraycopy(a.data, r0 * k, s.a.data, 0, rows * k);
-        s.c.reshape(rows, n);
-        if (beta != 0f) {
-            System.arraycopy(c.data, r0 * n, s.c.data, 0, rows * n);
-        }
-        multTransB(s.a, b, beta, s.c);
-        System.arraycopy(s.c.data, 0, c.data, r0 * n, rows * n);
+        onRows(a, b, beta, c, r0, r1, EjmlGemmF32::multTransB);
     }
 
     private static void multTransB(FMatrixRMaj a, FMatrixRMaj b, float beta, FMatrixRMaj c) {
