@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -15,23 +16,70 @@ import java.util.TreeMap;
  * The whole configuration of a run, one record per concern, read from and written to {@code ffebm.*} properties.
  * Unknown keys are errors (a typo must not silently fall back to a default). {@link #toProperties()} writes every
  * value, defaults included, so a run's resolved configuration reproduces it.
+ *
+ * <p>Sections owned by other modules ({@link #MODULE_PREFIXES}: the devices, crossbar and converters of analog-sim)
+ * travel in {@link #modules()} as plain properties: core keeps and writes them, and the module that uses them
+ * validates them (rejecting its own unknown keys).
+ *
+ * @param modules properties whose keys all start with one of {@link #MODULE_PREFIXES}; copied
  */
-public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, TrainConfig train) {
+public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, TrainConfig train, Properties modules) {
+
+    /** Key prefixes of the sections that other modules own and validate. */
+    public static final List<String> MODULE_PREFIXES = List.of("ffebm.device.", "ffebm.crossbar.", "ffebm.dac.",
+            "ffebm.adc.");
 
     public RunConfig {
-        if (model == null || ep == null || optim == null || train == null) {
+        if (model == null || ep == null || optim == null || train == null || modules == null) {
             throw new IllegalArgumentException("every section of the configuration must be present");
         }
+        Properties copy = new Properties();
+        for (String k : modules.stringPropertyNames()) {
+            if (!isModuleKey(k)) {
+                throw new IllegalArgumentException("'" + k + "' is not a key of a module section " + MODULE_PREFIXES);
+            }
+            copy.setProperty(k, modules.getProperty(k));
+        }
+        modules = copy;
+    }
+
+    /** A configuration without module sections. */
+    public RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, TrainConfig train) {
+        this(model, ep, optim, train, new Properties());
+    }
+
+    /** A copy of the module sections. */
+    @Override
+    public Properties modules() {
+        Properties copy = new Properties();
+        copy.putAll(modules);
+        return copy;
+    }
+
+    /** Whether a key belongs to a section owned by another module. */
+    public static boolean isModuleKey(String key) {
+        for (String prefix : MODULE_PREFIXES) {
+            if (key.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static RunConfig defaults() {
         return new RunConfig(ModelConfig.defaults(), EpConfig.defaults(), OptimConfig.defaults(), TrainConfig.defaults());
     }
 
-    /** Parses properties; every key must be known. */
+    /** Parses properties; every key must be known to core or belong to a module section. */
     public static RunConfig of(Properties p) {
-        Props.rejectUnknown(p, "", defaults().toProperties().stringPropertyNames());
-        return new RunConfig(ModelConfig.of(p), EpConfig.of(p), OptimConfig.of(p), TrainConfig.of(p));
+        Properties core = new Properties();
+        Properties modules = new Properties();
+        for (String k : p.stringPropertyNames()) {
+            (isModuleKey(k) ? modules : core).setProperty(k, p.getProperty(k));
+        }
+        Props.rejectUnknown(core, "", defaults().toProperties().stringPropertyNames());
+        return new RunConfig(ModelConfig.of(core), EpConfig.of(core), OptimConfig.of(core), TrainConfig.of(core),
+                modules);
     }
 
     /** Reads a properties file. */
@@ -53,6 +101,7 @@ public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, Train
         ep.write(p);
         optim.write(p);
         train.write(p);
+        p.putAll(modules);
         return p;
     }
 
@@ -74,18 +123,23 @@ public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, Train
     }
 
     public RunConfig withModel(ModelConfig m) {
-        return new RunConfig(m, ep, optim, train);
+        return new RunConfig(m, ep, optim, train, modules);
     }
 
     public RunConfig withEp(EpConfig e) {
-        return new RunConfig(model, e, optim, train);
+        return new RunConfig(model, e, optim, train, modules);
     }
 
     public RunConfig withOptim(OptimConfig o) {
-        return new RunConfig(model, ep, o, train);
+        return new RunConfig(model, ep, o, train, modules);
+    }
+
+    /** The same configuration with these module sections (replacing any present). */
+    public RunConfig withModules(Properties m) {
+        return new RunConfig(model, ep, optim, train, m);
     }
 
     public RunConfig withTrain(TrainConfig t) {
-        return new RunConfig(model, ep, optim, t);
+        return new RunConfig(model, ep, optim, t, modules);
     }
 }

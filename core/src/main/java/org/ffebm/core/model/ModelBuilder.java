@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ejml.data.ReshapeMatrix;
-import org.ffebm.core.block.DenseDhnBlock;
 import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.HardSigmoid;
@@ -36,12 +35,23 @@ public final class ModelBuilder {
      */
     public static <M extends ReshapeMatrix> FfEbm<M> build(TensorOps<M> ops, ModelConfig model, EpConfig ep, Shape input,
                                                            SplittableRandom init) {
+        return build(ops, model, ep, input, init, EnergyBlockFactory.dense());
+    }
+
+    /**
+     * The same, with energy blocks made by {@code factory} (for example crossbar blocks from analog-sim).
+     *
+     * @param init the generator of the initial weights (consumed)
+     */
+    public static <M extends ReshapeMatrix> FfEbm<M> build(TensorOps<M> ops, ModelConfig model, EpConfig ep, Shape input,
+                                                           SplittableRandom init, EnergyBlockFactory<M> factory) {
         return model.algorithm().equals("bp") ? feedforward(ops, model, input, init)
-                : ffEbm(ops, model, ep.relax(model), input, init);
+                : ffEbm(ops, model, ep.relax(model), input, init, factory);
     }
 
     private static <M extends ReshapeMatrix> FfEbm<M> ffEbm(TensorOps<M> ops, ModelConfig model, RelaxSettings relax,
-                                                            Shape input, SplittableRandom init) {
+                                                            Shape input, SplittableRandom init,
+                                                            EnergyBlockFactory<M> factory) {
         int[] layers = model.layers();
         int k = model.blocks(), size = model.effectiveBlockSize();
         List<FeedforwardBlock<M>> digital = new ArrayList<>();
@@ -59,7 +69,7 @@ public final class ModelBuilder {
             }
             digital.add(f);
             int[] blockLayers = Arrays.copyOfRange(layers, b * size, (b + 1) * size);
-            DenseDhnBlock<M> eb = new DenseDhnBlock<>(ops, "eb" + (b + 1), f.outputShape().size(), blockLayers, relax,
+            EnergyBlock<M> eb = factory.create(ops, "eb" + (b + 1), f.outputShape().size(), blockLayers, relax,
                     model.initGain(), init);
             energy.add(eb);
             s = eb.outputShape();

@@ -12,6 +12,7 @@ import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.data.Dataset;
 import org.ffebm.core.eqprop.HybridGradient;
+import org.ffebm.core.model.EnergyBlockFactory;
 import org.ffebm.core.model.FfEbm;
 import org.ffebm.core.model.ModelBuilder;
 import org.ffebm.core.optim.Optimizer;
@@ -40,12 +41,21 @@ public final class Trainer {
      * @param inputShape the shape of one sample
      */
     public Trainer(RunConfig config, TensorOps<FMatrixRMaj> ops, Shape inputShape) {
+        this(config, ops, inputShape, EnergyBlockFactory.dense());
+    }
+
+    /**
+     * @param inputShape the shape of one sample
+     * @param factory makes the energy blocks (core's dense DHN, or another module's)
+     */
+    public Trainer(RunConfig config, TensorOps<FMatrixRMaj> ops, Shape inputShape,
+                   EnergyBlockFactory<FMatrixRMaj> factory) {
         this.config = config;
         this.ops = ops;
         SplittableRandom root = new SplittableRandom(config.train().seed());
         SplittableRandom init = root.split();
         this.shuffleSeed = root.split().nextLong();
-        this.model = ModelBuilder.build(ops, config.model(), config.ep(), inputShape, init);
+        this.model = ModelBuilder.build(ops, config.model(), config.ep(), inputShape, init, factory);
         this.optimizer = new Optimizer<>(ops, config.optim(), model.params());
         this.ep = config.ep().settings();
     }

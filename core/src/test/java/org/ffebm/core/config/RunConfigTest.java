@@ -59,6 +59,29 @@ class RunConfigTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
+    @Test
+    void moduleSectionsTravelThroughAndOtherUnknownKeysDoNot() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("ffebm.device.g-max", "2e-5");
+        p.setProperty("ffebm.adc.bits", "6");
+        p.setProperty("ffebm.model.layers", "64");
+        RunConfig c = RunConfig.of(p);
+        assertEquals("2e-5", c.modules().getProperty("ffebm.device.g-max"));
+        assertEquals(2, c.modules().size());
+        Properties back = new Properties();
+        back.load(new StringReader(c.toText()));
+        assertEquals(c, RunConfig.of(back));
+        c.modules().setProperty("ffebm.device.levels", "4");
+        assertEquals(2, c.modules().size(), "modules() must be a copy");
+        assertEquals(c.modules(), c.withTrain(c.train()).modules());
+        Properties bad = new Properties();
+        bad.setProperty("ffebm.model.layerz", "64");
+        assertThrows(IllegalArgumentException.class, () -> RunConfig.of(bad));
+        Properties notModule = new Properties();
+        notModule.setProperty("ffebm.model.layers", "64");
+        assertThrows(IllegalArgumentException.class, () -> c.withModules(notModule));
+    }
+
     /** STYLE 7: the root generator must honour its seed (JDK factories can silently ignore one). */
     @Test
     void sameSeedGivesSameStream() {

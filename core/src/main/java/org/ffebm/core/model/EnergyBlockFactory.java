@@ -1,0 +1,31 @@
+package org.ffebm.core.model;
+
+import java.util.SplittableRandom;
+import org.ejml.data.ReshapeMatrix;
+import org.ffebm.core.block.DenseDhnBlock;
+import org.ffebm.core.block.EnergyBlock;
+import org.ffebm.core.block.RelaxSettings;
+import org.ffebm.core.tensor.TensorOps;
+
+/**
+ * Makes the energy blocks of a model, so that other modules (the crossbar DHN of analog-sim) can put their own block
+ * in every energy slot of a configuration without core knowing them. {@link #dense()} makes core's
+ * {@link DenseDhnBlock}.
+ */
+@FunctionalInterface
+public interface EnergyBlockFactory<M extends ReshapeMatrix> {
+
+    /**
+     * @param name the block's name ({@code eb1}, {@code eb2}, …), prefix of its parameters' names
+     * @param inputSize the size of the block's input u
+     * @param layerSizes the sizes of s₁..s_L
+     * @param init the generator of the initial weights, shared along the chain (draw in row-major order)
+     */
+    EnergyBlock<M> create(TensorOps<M> ops, String name, int inputSize, int[] layerSizes, RelaxSettings relax,
+                          double initGain, SplittableRandom init);
+
+    /** Core's dense DHN block, in the back end's precision. */
+    static <M extends ReshapeMatrix> EnergyBlockFactory<M> dense() {
+        return DenseDhnBlock::new;
+    }
+}
