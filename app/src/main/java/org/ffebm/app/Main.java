@@ -27,7 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "ffebm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Simulates feedforward-tied energy-based models (ff-EBMs) trained by the hybrid "
                 + "backprop/Equilibrium-Propagation gradient.", ""},
-        subcommands = {TrainCommand.class, EvalCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvalCommand.class, GradcheckCommand.class, DevicesCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure during the work (e.g. divergence), 2 bad input.",
                 "Run 'ffebm COMMAND --help' for a command's options."})
 public final class Main implements Callable<Integer> {

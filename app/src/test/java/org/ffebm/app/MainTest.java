@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MainTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "train", "eval", "gradcheck"})
+    @ValueSource(strings = {"", "train", "eval", "gradcheck", "devices"})
     void everyCommandHasHelpThatExitsZero(String command) {
         for (String flag : new String[] {"--help", "-h"}) {
             Cli.Result r = command.isEmpty() ? Cli.run(flag) : Cli.run(command, flag);
@@ -31,6 +31,22 @@ class MainTest {
         Cli.Result r = Cli.run("help", "train");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().startsWith("Usage: ffebm train"), r.out());
+    }
+
+    @Test
+    void devicesListsEveryPresetWithItsSource() {
+        Cli.Result r = Cli.run("devices");
+        assertEquals(0, r.code(), r.toString());
+        for (String name : org.ffebm.analog.device.DevicePresets.names()) {
+            assertTrue(r.out().contains(name + "\n"), name);
+        }
+        assertTrue(r.out().contains("source: "), r.out());
+        Cli.Result one = Cli.run("devices", "ideal");
+        assertEquals(0, one.code(), one.toString());
+        assertTrue(one.out().startsWith("ideal\n") && one.out().contains("ffebm.device.g-max = "), one.out());
+        Cli.Result bad = Cli.run("devices", "unobtainium");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("unknown device preset 'unobtainium'"), bad.err());
     }
 
     @Test
