@@ -1,0 +1,572 @@
+package org.ffebm.analog.crossbar;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.ejml.data.FMatrixRMaj;
+import org.ffebm.analog.device.DeviceConfig;
+import org.ffebm.analog.device.ReadNoise;
+import org.ffebm.analog.peripheral.Converter;
+import org.ffebm.analog.peripheral.ConverterConfig;
+import org.ffebm.core.block.EnergyBlock;
+import org.ffebm.core.block.EpSettings;
+import org.ffebm.core.block.Param;
+import org.ffebm.core.block.RelaxSettings;
+import org.ffebm.core.block.SettleResult;
+import org.ffebm.core.block.Shape;
+import org.ffebm.core.tensor.F32Ops;
+import org.ffebm.core.tensor.Parallel;
+import org.ffebm.core.tensor.ShapeMismatchException;
+
+/**
+ * A layered Deep Hopfield Network whose couplings Wₗ live on crossbars of resistive devices (DESIGN §1, §3): the same
+ * energy E(s; θ, u) = Σₗ Gₗ(sₗ) − Σₗ sₗ·(Wₗ sₗ₋₁ + bₗ), projected fixed-point relaxation, EP estimator and input
+ * gradient as core's {@code DenseDhnBlock}, with every product an analog read of a {@link CrossbarMatrix}:
+ * Wₗ sₗ₋₁ a forward read, the feedback Wₗ₊₁ᵀ sₗ₊₁ a transpose read (each relaxation step), W₁u a forward read once per
+ * phase, ∇u = dS₁W₁ a transpose read. Biases stay digital (float vectors).
+ *
+ * <p>Peripherals: a DAC on u and on the nudge β·δ entering the block, an ADC on the states leaving it
+ * ({@link #output()}) and on ∇u ({@link #inputGradient()}); ideal converters are pass-through. Read noise on every read
+ * is drawn from per-row generators split from the block's noise generator at the start of each phase, so results do
+ * not depend on the thread count.
+ *
+ * <p>Parameters: the weight params hold the <em>effective</em> weights the devices represent (refreshed by
+ * {@link #syncFromParamsInPlace}), their gradients are the digital EP estimate ∇Wₗ = dSₗᵀ mSₗ₋₁ + mSₗᵀ dSₗ₋₁ (dS, mS as
+ * in DenseDhnBlock). After the optimiser changes the param values, {@link #syncFromParamsInPlace} re-programs the
+ * devices (write-verify programming; pulsed updates are a later addition) and writes the effective weights back.
+ *
+ * <p>With the ideal device (continuous conductances, no noise or faults) and ideal converters the block gives the same
+ * bits as {@code DenseDhnBlock<FMatrixRMaj>} with the same kernel and weights. This class duplicates the relaxation
+ * engine of DenseDhnBlock; a shared abstract engine in core is the planned refactor. A relaxation step allocates
+ * nothing.
+ */
+public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
+
+    private final F32Ops ops;
+    private final String name;
+    private final int[] sizes;
+    private final int layers;
+    private final RelaxSettings relax;
+    private final List<Param<FMatrixRMaj>> params = new ArrayList<>();
+    private final Param<FMatrixRMaj>[] weights;
+    private final Param<FMatrixRMaj>[] biases;
+    private final CrossbarMatrix[] crossbars;
+    private final ReadNoise noiseTemplate;
+    private final SplittableRandom noiseRng;
+    private final SplittableRandom deviceRng;
+    private final Converter dac;
+    private final Converter adc;
+
+    private final FMatrixRMaj[] free, plus, minus, drive, diff, mean;
+    private final FMatrixRMaj inputDrive;
+    private final FMatrixRMaj gradU;
+    private final FMatrixRMaj uIn;
+    private final FMatrixRMaj nudge;
+    private final FMatrixRMaj outBuf;
+    private boolean[] frozen = new boolean[0];
+    private double[] rowResidual = new double[0];
+    private int[] rowIterations = new int[0];
+    private ReadNoise[] rowNoiseStore = new ReadNoise[0];
+    private ReadNoise[] rowNoise;        // null when read noise is off
+    private int batch;
+    private boolean relaxed;
+
+    private FMatrixRMaj[] phaseState;
+    private double phaseBeta;
+    private int phaseSteps;
+    private boolean phaseFromZero;
+    private EpSettings phaseEp;
+    private double phaseScale;
+    private boolean phaseNeedInputGrad;
+    private final Parallel.RangeTask relaxTask = this::relaxRange;
+    private final Parallel.RangeTask nudgeTask = this::nudgeRange;
+    private final Parallel.RangeTask diffTask = this::diffRange;
+    private final Parallel.RangeTask inputGradTask = this::inputGradRange;
+    private final Parallel.RangeTask[] weightGradTasks;
+
+    /**
+     * Builds the block: weights drawn as in DenseDhnBlock, U(−g/√fan_in, g/√fan_in) from {@code init}, biases 0,
+     * then programmed onto the crossbars and replaced by their effective values.
+     *
+     * @param ops the float32 back end (its kernel also computes the noiseless part of each read)
+     * @param name unique block name, prefix of its parameters' names
+     * @param inputSize the size of u
+     * @param layerSizes the sizes of s₁..s_L (at least one layer)
+     * @param relax relaxation settings
+     * @param initGain g &gt; 0 of the initial weights
+     * @param init (Input) generator of the initial weights, advanced exactly as DenseDhnBlock advances it
+     * @param crossbar the tiling and mapping
+     * @param device the device family
+     * @param dacConfig the input converter (u and β·δ)
+     * @param adcConfig the output converter (states and ∇u)
+     * @param deviceRng (Input) generator of device variability and write noise, kept for later programming
+     * @param noiseRng (Input) generator of read noise and stochastic rounding, kept
+     * @throws IllegalArgumentException for an empty layer list, a size &lt; 1 or a bad init gain
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public AnalogDhnBlock(F32Ops ops, String name, int inputSize, int[] layerSizes, RelaxSettings relax,
+                          double initGain, SplittableRandom init, CrossbarConfig crossbar, DeviceConfig device,
+                          ConverterConfig dacConfig, ConverterConfig adcConfig, SplittableRandom deviceRng,
+                          SplittableRandom noiseRng) {
+        this.ops = Objects.requireNonNull(ops, "ops");
+        this.name = Objects.requireNonNull(name, "name");
+        this.relax = Objects.requireNonNull(relax, "relax");
+        Objects.requireNonNull(crossbar, "crossbar");
+        Objects.requireNonNull(device, "device");
+        this.noiseRng = Objects.requireNonNull(noiseRng, "noiseRng");
+        this.deviceRng = Objects.requireNonNull(deviceRng, "deviceRng");
+        this.dac = new Converter(Objects.requireNonNull(dacConfig, "dacConfig"));
+        this.adc = new Converter(Objects.requireNonNull(adcConfig, "adcConfig"));
+        if (layerSizes.length < 1) {
+            throw new IllegalArgumentException(name + ": a DHN block needs at least one layer");
+        }
+        if (inputSize < 1) {
+            throw new IllegalArgumentException(name + ": input size must be >= 1, was " + inputSize);
+        }
+        this.layers = layerSizes.length;
+        this.sizes = new int[layers + 1];
+        sizes[0] = inputSize;
+        for (int l = 1; l <= layers; l++) {
+            if (layerSizes[l - 1] < 1) {
+                throw new IllegalArgumentException(name + ": layer " + l + " size must be >= 1, was " + layerSizes[l - 1]);
+            }
+            sizes[l] = layerSizes[l - 1];
+        }
+        if (!(initGain > 0) || !Double.isFinite(initGain)) {
+            throw new IllegalArgumentException(name + ": init gain must be > 0, was " + initGain);
+        }
+        weights = new Param[layers + 1];
+        biases = new Param[layers + 1];
+        crossbars = new CrossbarMatrix[layers + 1];
+        for (int l = 1; l <= layers; l++) {
+            FMatrixRMaj w = ops.zeros(sizes[l], sizes[l - 1]);
+            double bound = initGain / Math.sqrt(sizes[l - 1]);
+            ops.uniform(w, -bound, bound, init);
+            crossbars[l] = new CrossbarMatrix(sizes[l], sizes[l - 1], crossbar, device, ops.gemm(), deviceRng);
+            weights[l] = new Param<>(name + ".W" + l, name, Param.Kind.WEIGHT, w, ops.zeros(sizes[l], sizes[l - 1]));
+            biases[l] = new Param<>(name + ".b" + l, name, Param.Kind.BIAS, ops.zeros(1, sizes[l]), ops.zeros(1, sizes[l]));
+            params.add(weights[l]);
+            params.add(biases[l]);
+        }
+        this.noiseTemplate = ReadNoise.of(device, noiseRng);
+        syncFromParamsInPlace(deviceRng);
+        free = newBuffers();
+        plus = newBuffers();
+        minus = newBuffers();
+        drive = newBuffers();
+        diff = newBuffers();
+        mean = newBuffers();
+        inputDrive = ops.zeros(0, sizes[1]);
+        gradU = ops.zeros(0, sizes[0]);
+        uIn = ops.zeros(0, sizes[0]);
+        nudge = ops.zeros(0, sizes[layers]);
+        outBuf = ops.zeros(0, sizes[layers]);
+        weightGradTasks = new Parallel.RangeTask[layers + 1];
+        for (int l = 1; l <= layers; l++) {
+            final int layer = l;
+            weightGradTasks[l] = (r0, r1) -> weightGradRange(layer, r0, r1);
+        }
+    }
+
+    private FMatrixRMaj[] newBuffers() {
+        FMatrixRMaj[] b = new FMatrixRMaj[layers + 1];
+        for (int l = 1; l <= layers; l++) {
+            b[l] = ops.zeros(0, sizes[l]);
+        }
+        return b;
+    }
+
+    /**
+     * Re-programs every crossbar from the current weight param values (e.g. after an optimiser step), then overwrites
+     * the param values with the effective weights the devices now represent.
+     *
+     * @param rng (Input) generator of the write noise, advanced; may be null when write-noise is 0
+     */
+    public void syncFromParamsInPlace(SplittableRandom rng) {
+        for (int l = 1; l <= layers; l++) {
+            crossbars[l].programInPlace(weights[l].value(), rng);
+            crossbars[l].effectiveWeights(weights[l].value());
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Shape inputShape() {
+        return Shape.flat(sizes[0]);
+    }
+
+    @Override
+    public Shape outputShape() {
+        return Shape.flat(sizes[layers]);
+    }
+
+    /** The number of layers L. */
+    public int layers() {
+        return layers;
+    }
+
+    /** Size of layer l (0 = input). */
+    public int size(int l) {
+        return sizes[l];
+    }
+
+    /** Wₗ (effective weights), 1 ≤ l ≤ L. */
+    public Param<FMatrixRMaj> weight(int l) {
+        return weights[l];
+    }
+
+    /** bₗ, 1 ≤ l ≤ L. */
+    public Param<FMatrixRMaj> bias(int l) {
+        return biases[l];
+    }
+
+    /** The crossbar holding Wₗ, 1 ≤ l ≤ L. */
+    public CrossbarMatrix crossbar(int l) {
+        return crossbars[l];
+    }
+
+    /** Layer l of the free equilibrium (1 ≤ l ≤ L), before the ADC. */
+    public FMatrixRMaj freeState(int l) {
+        return free[l];
+    }
+
+    /** Layer l of the last positively nudged equilibrium (1 ≤ l ≤ L). */
+    public FMatrixRMaj plusState(int l) {
+        return plus[l];
+    }
+
+    /** Layer l of the last negatively nudged equilibrium (1 ≤ l ≤ L; centred estimator only). */
+    public FMatrixRMaj minusState(int l) {
+        return minus[l];
+    }
+
+    /** The DAC on the block's inputs. */
+    public Converter dac() {
+        return dac;
+    }
+
+    /** The ADC on the block's outputs. */
+    public Converter adc() {
+        return adc;
+    }
+
+    @Override
+    public List<Param<FMatrixRMaj>> params() {
+        return params;
+    }
+
+    private void ensureBatch(int rows) {
+        batch = rows;
+        for (int l = 1; l <= layers; l++) {
+            free[l].reshape(rows, sizes[l]);
+            plus[l].reshape(rows, sizes[l]);
+            minus[l].reshape(rows, sizes[l]);
+            drive[l].reshape(rows, sizes[l]);
+            diff[l].reshape(rows, sizes[l]);
+            mean[l].reshape(rows, sizes[l]);
+        }
+        inputDrive.reshape(rows, sizes[1]);
+        gradU.reshape(rows, sizes[0]);
+        uIn.reshape(rows, sizes[0]);
+        nudge.reshape(rows, sizes[layers]);
+        outBuf.reshape(rows, sizes[layers]);
+        if (frozen.length < rows) {
+            frozen = new boolean[rows];
+            rowResidual = new double[rows];
+            rowIterations = new int[rows];
+            rowNoiseStore = new ReadNoise[rows];
+        }
+    }
+
+    /** Draws fresh per-row read-noise generators for the next phase (main thread; allocates once per phase). */
+    private void seedRowNoise() {
+        if (noiseTemplate.isOff()) {
+            rowNoise = null;
+            return;
+        }
+        for (int r = 0; r < batch; r++) {
+            rowNoiseStore[r] = noiseTemplate.withRng(noiseRng.split());
+        }
+        rowNoise = rowNoiseStore;
+    }
+
+    @Override
+    public SettleResult relaxFree(FMatrixRMaj input) {
+        if (input.getNumCols() != sizes[0]) {
+            throw new ShapeMismatchException(name + ": input has " + input.getNumCols() + " features, block expects "
+                    + sizes[0]);
+        }
+        ensureBatch(input.getNumRows());
+        ops.copy(input, uIn);
+        dac.quantizeInPlace(uIn.data, 0, batch * sizes[0], noiseRng);
+        relaxed = true;
+        seedRowNoise();
+        phaseState = free;
+        phaseBeta = 0.0;
+        phaseSteps = relax.tFree();
+        phaseFromZero = true;
+        ops.parallel().forRange(batch, relaxTask);
+        SettleResult result = collect();
+        ops.copy(free[layers], outBuf);
+        adc.quantizeInPlace(outBuf.data, 0, batch * sizes[layers], noiseRng);
+        return result;
+    }
+
+    /**
+     * Continues the free phase from the current free state for {@code steps} more steps, reusing the input drive and
+     * the read-noise generators (diagnostics, benchmarks, allocation tests). With one thread this allocates nothing.
+     *
+     * @param steps number of steps, &ge; 1
+     * @return the largest per-sample residual max|Δs| of the last step
+     * @throws IllegalStateException before the first {@link #relaxFree}
+     */
+    public double continueFree(int steps) {
+        if (!relaxed) {
+            throw new IllegalStateException(name + ": continueFree before relaxFree");
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException(name + ": steps must be >= 1, was " + steps);
+        }
+        phaseState = free;
+        phaseBeta = 0.0;
+        phaseSteps = steps;
+        phaseFromZero = false;
+        ops.parallel().forRange(batch, relaxTask);
+        double residual = 0;
+        for (int r = 0; r < batch; r++) {
+            residual = Math.max(residual, rowResidual[r]);
+        }
+        return residual;
+    }
+
+    /** The top layer of the free equilibrium after the ADC. */
+    @Override
+    public FMatrixRMaj output() {
+        return outBuf;
+    }
+
+    private SettleResult collect() {
+        boolean converged = true;
+        int iterations = 0;
+        double residual = 0;
+        double tol = relax.tol();
+        for (int r = 0; r < batch; r++) {
+            iterations = Math.max(iterations, rowIterations[r]);
+            if (!(rowResidual[r] <= residual)) {
+                residual = rowResidual[r];
+            }
+            boolean ok = tol > 0 ? rowResidual[r] < tol : rowResidual[r] == 0;
+            converged &= ok;
+        }
+        return new SettleResult(converged, iterations, residual);
+    }
+
+    private void relaxRange(int r0, int r1) {
+        final FMatrixRMaj[] s = phaseState;
+        if (phaseFromZero) {
+            crossbars[1].forward(uIn, 0f, inputDrive, r0, r1, rowNoise);
+            ops.addRowInPlace(inputDrive, 1.0, biases[1].value(), r0, r1);
+            for (int l = 1; l <= layers; l++) {
+                ops.combine(0.0, s[l], 0.0, s[l], s[l], r0, r1);
+            }
+        }
+        relaxSteps(s, r0, r1);
+    }
+
+    /** The hot loop on rows [r0, r1): allocation-free. */
+    private void relaxSteps(FMatrixRMaj[] s, int r0, int r1) {
+        final double tol = relax.tol();
+        final boolean useTol = tol > 0;
+        for (int r = r0; r < r1; r++) {
+            frozen[r] = false;
+            rowResidual[r] = 0;
+            rowIterations[r] = 0;
+        }
+        final boolean alternating = relax.order() == RelaxSettings.Order.ALTERNATING && layers > 1;
+        int active = r1 - r0;
+        for (int t = 1; t <= phaseSteps && active > 0; t++) {
+            for (int r = r0; r < r1; r++) {
+                if (!frozen[r]) {
+                    rowResidual[r] = 0;
+                    rowIterations[r] = t;
+                }
+            }
+            if (alternating) {
+                for (int parity = 1; parity >= 0; parity--) {
+                    int first = parity == 1 ? 1 : 2;
+                    for (int l = first; l <= layers; l += 2) {
+                        computeDrive(l, s, r0, r1);
+                    }
+                    for (int l = first; l <= layers; l += 2) {
+                        update(l, s, r0, r1);
+                    }
+                }
+            } else {
+                for (int l = 1; l <= layers; l++) {
+                    computeDrive(l, s, r0, r1);
+                }
+                for (int l = 1; l <= layers; l++) {
+                    update(l, s, r0, r1);
+                }
+            }
+            if (useTol) {
+                for (int r = r0; r < r1; r++) {
+                    if (!frozen[r] && rowResidual[r] < tol) {
+                        frozen[r] = true;
+                        active--;
+                    }
+                }
+            }
+        }
+    }
+
+    private void computeDrive(int l, FMatrixRMaj[] s, int r0, int r1) {
+        FMatrixRMaj v = drive[l];
+        if (l == 1) {
+            ops.copyRows(inputDrive, v, r0, r1);
+        } else {
+            crossbars[l].forward(s[l - 1], 0f, v, r0, r1, rowNoise);
+            ops.addRowInPlace(v, 1.0, biases[l].value(), r0, r1);
+        }
+        if (l < layers) {
+            crossbars[l + 1].transpose(s[l + 1], 1f, v, r0, r1, rowNoise);
+        } else if (phaseBeta != 0.0) {
+            // v −= DAC(β·δ): fl(β·δ) then an exact negation, the same bits as v += (−β)·δ
+            ops.axpyRows(-1.0, nudge, v, r0, r1);
+        }
+    }
+
+    private void update(int l, FMatrixRMaj[] s, int r0, int r1) {
+        boolean clamp = l < layers || relax.clampLast();
+        ops.relaxUpdate(drive[l], s[l], relax.slope(), clamp, relax.tol() > 0 ? frozen : null, rowResidual, r0, r1);
+    }
+
+    /** nudge = DAC(fl(β_signed·δ)), on the main thread. */
+    private void prepareNudge(FMatrixRMaj delta, double betaSigned) {
+        final float b = (float) betaSigned;
+        final float[] d = delta.data, n = nudge.data;
+        int count = batch * sizes[layers];
+        for (int k = 0; k < count; k++) {
+            n[k] = b * d[k];
+        }
+        dac.quantizeInPlace(n, 0, count, noiseRng);
+    }
+
+    @Override
+    public SettleResult backward(FMatrixRMaj delta, EpSettings ep, double paramScale, boolean needInputGrad) {
+        if (!relaxed) {
+            throw new IllegalStateException(name + ": backward before relaxFree");
+        }
+        if (delta.getNumRows() != batch || delta.getNumCols() != sizes[layers]) {
+            throw new ShapeMismatchException(name + ": delta is " + delta.getNumRows() + "x" + delta.getNumCols()
+                    + ", expected " + batch + "x" + sizes[layers]);
+        }
+        phaseEp = ep;
+        phaseScale = paramScale;
+        phaseNeedInputGrad = needInputGrad;
+        phaseSteps = relax.tNudge();
+        phaseFromZero = false;
+        phaseState = plus;
+        phaseBeta = ep.beta();
+        prepareNudge(delta, phaseBeta);
+        seedRowNoise();
+        ops.parallel().forRange(batch, nudgeTask);
+        SettleResult result = collect();
+        if (ep.estimator() == EpSettings.Estimator.CENTERED) {
+            phaseState = minus;
+            phaseBeta = -ep.beta();
+            prepareNudge(delta, phaseBeta);
+            seedRowNoise();
+            ops.parallel().forRange(batch, nudgeTask);
+            result = result.merge(collect());
+        }
+        ops.parallel().forRange(batch, diffTask);
+        for (int l = 1; l <= layers; l++) {
+            ops.parallel().forRange(sizes[l], weightGradTasks[l]);
+            ops.sumRowsDiff(paramScale, diff[l], null, 1.0, biases[l].grad());
+        }
+        if (needInputGrad) {
+            seedRowNoise();
+            ops.parallel().forRange(batch, inputGradTask);
+            adc.quantizeInPlace(gradU.data, 0, batch * sizes[0], noiseRng);
+        }
+        return result;
+    }
+
+    private void nudgeRange(int r0, int r1) {
+        for (int l = 1; l <= layers; l++) {
+            ops.copyRows(free[l], phaseState[l], r0, r1);
+        }
+        relaxSteps(phaseState, r0, r1);
+    }
+
+    private void diffRange(int r0, int r1) {
+        boolean centred = phaseEp.estimator() == EpSettings.Estimator.CENTERED;
+        FMatrixRMaj[] other = centred ? minus : free;
+        double c = centred ? 1.0 / (2 * phaseEp.beta()) : 1.0 / phaseEp.beta();
+        for (int l = 1; l <= layers; l++) {
+            ops.combine(-c, plus[l], c, other[l], diff[l], r0, r1);
+            ops.combine(0.5, plus[l], 0.5, other[l], mean[l], r0, r1);
+        }
+    }
+
+    private void weightGradRange(int l, int r0, int r1) {
+        FMatrixRMaj g = weights[l].grad();
+        if (l == 1) {
+            ops.multTransA(phaseScale, diff[1], uIn, 1.0, g, r0, r1);
+        } else {
+            ops.multTransA(phaseScale, diff[l], mean[l - 1], 1.0, g, r0, r1);
+            ops.multTransA(phaseScale, mean[l], diff[l - 1], 1.0, g, r0, r1);
+        }
+    }
+
+    private void inputGradRange(int r0, int r1) {
+        crossbars[1].transpose(diff[1], 0f, gradU, r0, r1, rowNoise);
+    }
+
+    /** ∇u = ADC(dS₁W₁), read through the transpose of the first crossbar. */
+    @Override
+    public FMatrixRMaj inputGradient() {
+        if (!phaseNeedInputGrad) {
+            throw new IllegalStateException(name + ": the last backward did not compute the input gradient");
+        }
+        return gradU;
+    }
+
+    @Override
+    public double freeEnergy(int row) {
+        return energy(free, row);
+    }
+
+    /** E(s; θ, u) of one sample with the effective weights and the DAC'd input, in double (tests, diagnostics). */
+    public double energy(FMatrixRMaj[] s, int row) {
+        double e = 0;
+        double a = relax.slope();
+        for (int l = 1; l <= layers; l++) {
+            boolean clamp = l < layers || relax.clampLast();
+            double g = clamp ? 1.0 / (2 * a) : 0.5;
+            FMatrixRMaj prev = l == 1 ? uIn : s[l - 1];
+            FMatrixRMaj w = weights[l].value();
+            for (int i = 0; i < sizes[l]; i++) {
+                double si = s[l].get(row, i);
+                double v = biases[l].value().get(0, i);
+                for (int j = 0; j < sizes[l - 1]; j++) {
+                    v += (double) w.get(i, j) * (double) prev.get(row, j);
+                }
+                e += g * si * si - si * v;
+            }
+        }
+        return e;
+    }
+
+    @Override
+    public String toString() {
+        return name + " analog DHN " + Arrays.toString(sizes);
+    }
+}

@@ -1,0 +1,326 @@
+package org.ffebm.analog.crossbar;
+
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.ejml.data.FMatrixRMaj;
+import org.ffebm.analog.device.DeviceArray;
+import org.ffebm.analog.device.DeviceConfig;
+import org.ffebm.analog.device.ReadNoise;
+import org.ffebm.core.tensor.GemmF32;
+import org.ffebm.core.tensor.ShapeMismatchException;
+
+/**
+ * A weight matrix W (out × in) stored on crossbar tiles of resistive devices (DESIGN §3).
+ *
+ * <p>The matrix is split into ⌈out/R⌉ × ⌈in/C⌉ tiles, each a {@link DeviceArray} per polarity (two for the
+ * differential mapping w = (G⁺ − G⁻)/g_ref, one for the reference mapping w = (G − g_ref,dev)/g_ref). Programming
+ * targets G⁺ = g_min + max(w, 0)·g_ref, G⁻ = g_min + max(−w, 0)·g_ref (differential) or G = g_ref,dev + w·g_ref
+ * (reference); the devices clip, quantize, add write noise and ignore stuck cells, and the weights they then represent
+ * are the <em>effective</em> weights, cached as one float matrix.
+ *
+ * <p>Reads. The forward read Y = X·Wᵀ (inputs as voltages on the columns) and the transpose read Y = X·W (inputs on
+ * the rows) are in weight units. Their noiseless part is a {@link GemmF32} product with the cached effective matrix,
+ * which equals the sum of the tiles' partial sums (the same float summation order as one untiled product, so the
+ * ideal case is bit-identical to core's dense block). Read noise, when a per-row {@link ReadNoise} is given, is the
+ * output-referred noise of the physical read: each device read adds independent N(0, σ_a² + σ_r²G²) to its
+ * conductance, so output y = Σ_j w_j v_j gets one Gaussian of variance
+ * (n_dev σ_a² Σ_j v_j² + σ_r² Σ_j Σ_pol G_j² v_j²)/g_ref², with n_dev devices per weight (the fixed reference of
+ * the reference mapping is noiseless), summed over every tile of the output. Reads allocate nothing.
+ */
+public final class CrossbarMatrix {
+
+    private final int out;
+    private final int in;
+    private final CrossbarConfig config;
+    private final DeviceConfig device;
+    private final double gRef;
+    private final double gRefDev;
+    private final GemmF32 gemm;
+    private final int tileRows;
+    private final int tileCols;
+    private final DeviceArray[] pos;     // [tr * tileCols + tc]
+    private final DeviceArray[] neg;     // null for the reference mapping
+    private final double[][] targets;    // per tile, programming workspace
+    private final FMatrixRMaj effective; // out × in, weight units
+    private final float[] squares;       // out × in: Σ_pol G²/g_ref²
+    private final double additiveScale;  // n_dev/g_ref²
+
+    /**
+     * Builds the tiles; every device starts at its initial conductance until {@link #programInPlace} is called.
+     *
+     * @param out number of outputs (rows of W), &ge; 1
+     * @param in number of inputs (columns of W), &ge; 1
+     * @param config the tiling and mapping
+     * @param device the device family
+     * @param gemm the kernel for the noiseless part of a read
+     * @param init (Input) generator for the per-device variability, advanced
+     * @throws IllegalArgumentException if out or in &lt; 1
+     */
+    public CrossbarMatrix(int out, int in, CrossbarConfig config, DeviceConfig device, GemmF32 gemm,
+                          SplittableRandom init) {
+        if (out < 1 || in < 1) {
+            throw new IllegalArgumentException("crossbar matrix must be at least 1x1, was " + out + "x" + in);
+        }
+        this.out = out;
+        this.in = in;
+        this.config = Objects.requireNonNull(config, "config");
+        this.device = Objects.requireNonNull(device, "device");
+        this.gemm = Objects.requireNonNull(gemm, "gemm");
+        Objects.requireNonNull(init, "init");
+        this.gRef = config.resolveGRef(device);
+        this.gRefDev = 0.5 * (device.gMin() + device.gMax());
+        this.tileRows = (out + config.rows() - 1) / config.rows();
+        this.tileCols = (in + config.cols() - 1) / config.cols();
+        boolean differential = config.mapping() == CrossbarConfig.Mapping.DIFFERENTIAL;
+        int n = tileRows * tileCols;
+        pos = new DeviceArray[n];
+        neg = differential ? new DeviceArray[n] : null;
+        targets = new double[n][];
+        for (int tr = 0; tr < tileRows; tr++) {
+            for (int tc = 0; tc < tileCols; tc++) {
+                int t = tr * tileCols + tc;
+                int r = tileHeight(tr), c = tileWidth(tc);
+                pos[t] = new DeviceArray(r, c, device, init);
+                if (differential) {
+                    neg[t] = new DeviceArray(r, c, device, init);
+                }
+                targets[t] = new double[r * c];
+            }
+        }
+        effective = new FMatrixRMaj(out, in);
+        squares = new float[out * in];
+        additiveScale = (differential ? 2.0 : 1.0) / (gRef * gRef);
+        refreshInPlace();
+    }
+
+    private int tileHeight(int tr) {
+        return Math.min(config.rows(), out - tr * config.rows());
+    }
+
+    private int tileWidth(int tc) {
+        return Math.min(config.cols(), in - tc * config.cols());
+    }
+
+    /** Rows of W (outputs). */
+    public int rows() {
+        return out;
+    }
+
+    /** Columns of W (inputs). */
+    public int cols() {
+        return in;
+    }
+
+    /** Number of tile rows ⌈out/R⌉. */
+    public int tileRows() {
+        return tileRows;
+    }
+
+    /** Number of tile columns ⌈in/C⌉. */
+    public int tileCols() {
+        return tileCols;
+    }
+
+    /** The weight scale g_ref in siemens per unit weight. */
+    public double gRef() {
+        return gRef;
+    }
+
+    /** The tiling configuration. */
+    public CrossbarConfig config() {
+        return config;
+    }
+
+    /** The device family. */
+    public DeviceConfig device() {
+        return device;
+    }
+
+    /**
+     * The device array of one tile and polarity (read-only use: mutate devices only through this class).
+     *
+     * @param tr tile row
+     * @param tc tile column
+     * @param positive true for G⁺ (or the single device of the reference mapping), false for G⁻
+     * @return the array, or null for G⁻ of the reference mapping
+     */
+    public DeviceArray tile(int tr, int tc, boolean positive) {
+        int t = tr * tileCols + tc;
+        return positive ? pos[t] : (neg == null ? null : neg[t]);
+    }
+
+    /**
+     * Programs every device from a weight matrix and refreshes the effective weights.
+     *
+     * @param w (Input) out × in weights, not modified; entries must be finite
+     * @param rng (Input) generator of the write noise; may be null when write-noise is 0
+     * @throws ShapeMismatchException if w is not out × in
+     * @throws IllegalArgumentException if an entry is not finite
+     */
+    public void programInPlace(FMatrixRMaj w, SplittableRandom rng) {
+        if (w.numRows != out || w.numCols != in) {
+            throw new ShapeMismatchException("weights are " + w.numRows + "x" + w.numCols + ", crossbar holds " + out
+                    + "x" + in);
+        }
+        final double gMin = device.gMin();
+        for (int tr = 0; tr < tileRows; tr++) {
+            for (int tc = 0; tc < tileCols; tc++) {
+                int t = tr * tileCols + tc;
+                int h = tileHeight(tr), wd = tileWidth(tc);
+                int i0 = tr * config.rows(), j0 = tc * config.cols();
+                double[] tg = targets[t];
+                if (neg != null) {
+                    for (int i = 0; i < h; i++) {
+                        for (int j = 0; j < wd; j++) {
+                            double v = w.data[(i0 + i) * in + j0 + j];
+                            tg[i * wd + j] = gMin + (v > 0 ? v : 0.0) * gRef;
+                        }
+                    }
+                    pos[t].programAllInPlace(tg, rng);
+                    for (int i = 0; i < h; i++) {
+                        for (int j = 0; j < wd; j++) {
+                            double v = w.data[(i0 + i) * in + j0 + j];
+                            tg[i * wd + j] = gMin + (v < 0 ? -v : 0.0) * gRef;
+                        }
+                    }
+                    neg[t].programAllInPlace(tg, rng);
+                } else {
+                    for (int i = 0; i < h; i++) {
+                        for (int j = 0; j < wd; j++) {
+                            tg[i * wd + j] = gRefDev + w.data[(i0 + i) * in + j0 + j] * gRef;
+                        }
+                    }
+                    pos[t].programAllInPlace(tg, rng);
+                }
+            }
+        }
+        refreshInPlace();
+    }
+
+    /**
+     * Re-reads every device into the cached effective weights (call after the devices changed, e.g. drift).
+     */
+    public void refreshInPlace() {
+        final double inv2 = 1.0 / (gRef * gRef);
+        for (int tr = 0; tr < tileRows; tr++) {
+            for (int tc = 0; tc < tileCols; tc++) {
+                int t = tr * tileCols + tc;
+                int h = tileHeight(tr), wd = tileWidth(tc);
+                int i0 = tr * config.rows(), j0 = tc * config.cols();
+                for (int i = 0; i < h; i++) {
+                    for (int j = 0; j < wd; j++) {
+                        double gp = pos[t].conductance(i, j);
+                        double w;
+                        double sq;
+                        if (neg != null) {
+                            double gn = neg[t].conductance(i, j);
+                            w = (gp - gn) / gRef;
+                            sq = (gp * gp + gn * gn) * inv2;
+                        } else {
+                            w = (gp - gRefDev) / gRef;
+                            sq = gp * gp * inv2;
+                        }
+                        int k = (i0 + i) * in + j0 + j;
+                        effective.data[k] = (float) w;
+                        squares[k] = (float) sq;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The weights the devices represent, after clipping, quantization, write noise and faults.
+     *
+     * @param dst (Output) reshaped to out × in and overwritten; may be null
+     * @return dst, or a new matrix
+     */
+    public FMatrixRMaj effectiveWeights(FMatrixRMaj dst) {
+        if (dst == null) {
+            dst = new FMatrixRMaj(out, in);
+        }
+        if (dst == effective) {
+            throw new IllegalArgumentException("dst must not be the internal cache");
+        }
+        dst.reshape(out, in);
+        System.arraycopy(effective.data, 0, dst.data, 0, out * in);
+        return dst;
+    }
+
+    /**
+     * Forward read of rows [r0, r1): Y = X·Wᵀ + beta·Y, plus read noise. Allocation-free.
+     *
+     * @param x (Input) batch × in input voltages (weight-normalized), not modified
+     * @param beta 0 to overwrite Y, else the factor on Y's old value
+     * @param y (Output) batch × out, rows r0..r1-1 modified; must not be x
+     * @param r0 first row
+     * @param r1 one past the last row
+     * @param noise (Input) per-row read-noise samplers indexed by batch row (advanced), or null for a noiseless read
+     */
+    public void forward(FMatrixRMaj x, float beta, FMatrixRMaj y, int r0, int r1, ReadNoise[] noise) {
+        gemm.multTransB(x, effective, beta, y, r0, r1);
+        if (noise != null) {
+            for (int r = r0; r < r1; r++) {
+                ReadNoise nr = noise[r];
+                if (nr.isOff()) {
+                    continue;
+                }
+                int xo = r * in;
+                double sumV2 = 0;
+                for (int j = 0; j < in; j++) {
+                    double v = x.data[xo + j];
+                    sumV2 += v * v;
+                }
+                sumV2 *= additiveScale;
+                int yo = r * out;
+                for (int i = 0; i < out; i++) {
+                    double s = 0;
+                    int qo = i * in;
+                    for (int j = 0; j < in; j++) {
+                        double v = x.data[xo + j];
+                        s += squares[qo + j] * v * v;
+                    }
+                    y.data[yo + i] = (float) nr.perturbOutput(y.data[yo + i], sumV2, s);
+                }
+            }
+        }
+    }
+
+    /**
+     * Transpose read of rows [r0, r1): Y = X·W + beta·Y, plus read noise. Allocation-free.
+     *
+     * @param x (Input) batch × out voltages on the rows, not modified
+     * @param beta 0 to overwrite Y, else the factor on Y's old value
+     * @param y (Output) batch × in, rows r0..r1-1 modified; must not be x
+     * @param r0 first row
+     * @param r1 one past the last row
+     * @param noise (Input) per-row read-noise samplers indexed by batch row (advanced), or null for a noiseless read
+     */
+    public void transpose(FMatrixRMaj x, float beta, FMatrixRMaj y, int r0, int r1, ReadNoise[] noise) {
+        gemm.mult(x, effective, beta, y, r0, r1);
+        if (noise != null) {
+            for (int r = r0; r < r1; r++) {
+                ReadNoise nr = noise[r];
+                if (nr.isOff()) {
+                    continue;
+                }
+                int xo = r * out;
+                double sumV2 = 0;
+                for (int i = 0; i < out; i++) {
+                    double v = x.data[xo + i];
+                    sumV2 += v * v;
+                }
+                sumV2 *= additiveScale;
+                int yo = r * in;
+                for (int j = 0; j < in; j++) {
+                    double s = 0;
+                    for (int i = 0; i < out; i++) {
+                        double v = x.data[xo + i];
+                        s += squares[i * in + j] * v * v;
+                    }
+                    y.data[yo + j] = (float) nr.perturbOutput(y.data[yo + j], sumV2, s);
+                }
+            }
+        }
+    }
+}

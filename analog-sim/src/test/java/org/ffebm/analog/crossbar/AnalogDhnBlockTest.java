@@ -1,0 +1,258 @@
+package org.ffebm.analog.crossbar;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ejml.data.FMatrixRMaj;
+import org.ffebm.analog.device.DeviceConfig;
+import org.ffebm.analog.peripheral.ConverterConfig;
+import org.ffebm.core.block.DenseDhnBlock;
+import org.ffebm.core.block.EnergyBlock;
+import org.ffebm.core.block.EpSettings;
+import org.ffebm.core.block.Identity;
+import org.ffebm.core.block.RelaxSettings;
+import org.ffebm.core.block.SettleResult;
+import org.ffebm.core.config.OptimConfig;
+import org.ffebm.core.eqprop.HybridGradient;
+import org.ffebm.core.loss.Loss;
+import org.ffebm.core.model.FfEbm;
+import org.ffebm.core.optim.Optimizer;
+import org.ffebm.core.tensor.F32Ops;
+import org.ffebm.core.tensor.Kernels;
+import org.ffebm.core.tensor.Parallel;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AnalogDhnBlockTest {
+
+    private static final int[] LAYERS = {13, 9, 5};
+    private static final int IN = 11;
+
+    private static AnalogDhnBlock analog(F32Ops ops, RelaxSettings relax, CrossbarConfig xb, DeviceConfig dev,
+                                         long seed) {
+        return new AnalogDhnBlock(ops, "a", IN, LAYERS, relax, 1.5, new SplittableRandom(seed), xb, dev,
+                ConverterConfig.ideal(ConverterConfig.Kind.DAC), ConverterConfig.ideal(ConverterConfig.Kind.ADC),
+                new SplittableRandom(seed + 100), new SplittableRandom(seed + 200));
+    }
+
+    private static FMatrixRMaj uniform(int r, int c, double lo, double hi, SplittableRandom rng) {
+        FMatrixRMaj m = new FMatrixRMaj(r, c);
+        for (int k = 0; k < m.data.length; k++) {
+            m.data[k] = (float) (lo + (hi - lo) * rng.nextDouble());
+        }
+        return m;
+    }
+
+    private static void assertBitwise(FMatrixRMaj expected, FMatrixRMaj actual, String what) {
+        assertEquals(expected.numRows, actual.numRows, what + " rows");
+        assertEquals(expected.numCols, actual.numCols, what + " cols");
+        int n = expected.getNumElements();
+        for (int k = 0; k < n; k++) {
+            assertEquals(Float.floatToIntBits(expected.data[k]), Float.floatToIntBits(actual.data[k]),
+                    what + " index " + k + ": " + expected.data[k] + " vs " + actual.data[k]);
+        }
+    }
+
+    /**
+     * Ideal device (continuous, no noise, no faults), ideal converters: the analog block gives the same bits as core's
+     * DenseDhnBlock with the same seed: weights, free states, output, settle results, every parameter gradient (which
+     * are functions of the nudged states) and ∇u. Small tiles (4×5) so that the matrices are split.
+     */
+    @ParameterizedTest
+    @CsvSource({"ALTERNATING, CENTERED, 0, 1", "SYNCHRONOUS, ONE_SIDED, 0, 1", "ALTERNATING, CENTERED, 1e-4, 3",
+            "SYNCHRONOUS, CENTERED, 0, 2"})
+    void idealDeviceIsBitwiseEqualToCore(RelaxSettings.Order order, EpSettings.Estimator est, double tol,
+                                         int threads) {
+        try (Parallel par = Parallel.of(threads)) {
+            F32Ops ops = new F32Ops(Kernels.byName(Kernels.REFERENCE), par);
+            RelaxSettings relax = new RelaxSettings(25, 12, tol, order, 1.0, true);
+            DenseDhnBlock<FMatrixRMaj> dense = new DenseDhnBlock<>(ops, "a", IN, LAYERS, relax, 1.5,
+                    new SplittableRandom(42));
+            AnalogDhnBlock an = analog(ops, relax, new CrossbarConfig(4, 5, CrossbarConfig.Mapping.DIFFERENTIAL, 1, 0),
+                    DeviceConfig.defaults(), 42);
+            for (int l = 1; l <= LAYERS.length; l++) {
+                assertBitwise(dense.weight(l).value(), an.weight(l).value(), "W" + l);
+                // a non-zero bias, the same on both
+                SplittableRandom b = new SplittableRandom(l);
+                for (int k = 0; k < LAYERS[l - 1]; k++) {
+                    float v = (float) (0.2 * b.nextDouble() - 0.1);
+                    dense.bias(l).value().data[k] = v;
+                    an.bias(l).value().data[k] = v;
+                }
+            }
+            SplittableRandom data = new SplittableRandom(7);
+            FMatrixRMaj u = uniform(6, IN, 0, 1, data);
+            SettleResult fd = dense.relaxFree(u);
+            SettleResult fa = an.relaxFree(u);
+            assertEquals(fd, fa);
+            for (int l = 1; l <= LAYERS.length; l++) {
+                assertBitwise(dense.freeState(l), an.freeState(l), "free s" + l);
+            }
+            assertBitwise(dense.output(), an.output(), "output");
+            FMatrixRMaj delta = uniform(6, LAYERS[LAYERS.length - 1], -1, 1, data);
+            EpSettings ep = new EpSettings(0.05, est);
+            SettleResult bd = dense.backward(delta, ep, 0.5, true);
+            SettleResult ba = an.backward(delta, ep, 0.5, true);
+            assertEquals(bd, ba);
+            for (int p = 0; p < dense.params().size(); p++) {
+                assertBitwise(dense.params().get(p).grad(), an.params().get(p).grad(),
+                        "grad " + dense.params().get(p).name());
+                assertEquals(dense.params().get(p).name(), an.params().get(p).name());
+            }
+            assertBitwise(dense.inputGradient(), an.inputGradient(), "grad u");
+            assertEquals(dense.freeEnergy(2), an.freeEnergy(2), 0.0);
+        }
+    }
+
+    @Test
+    void readNoiseChangesStatesButSeedReproduces() {
+        DeviceConfig dev = DeviceConfig.defaults().with("read-noise", "1e-7");
+        RelaxSettings relax = new RelaxSettings(15, 8, 0, RelaxSettings.Order.ALTERNATING, 1.0, true);
+        FMatrixRMaj u = uniform(5, IN, 0, 1, new SplittableRandom(1));
+        float[][] out = new float[3][];
+        int k = 0;
+        for (int threads : new int[]{1, 3}) {
+            try (Parallel par = Parallel.of(threads)) {
+                F32Ops ops = new F32Ops(Kernels.byName(Kernels.REFERENCE), par);
+                AnalogDhnBlock an = analog(ops, relax, CrossbarConfig.defaults(), dev, 9);
+                an.relaxFree(u);
+                out[k++] = an.output().data.clone();
+            }
+        }
+        F32Ops ops = F32Ops.reference();
+        AnalogDhnBlock clean = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults(), 9);
+        clean.relaxFree(u);
+        out[2] = clean.output().data.clone();
+        assertArrayEquals(out[0], out[1], "same seed, different thread count");
+        assertNotEquals(Arrays.toString(out[0]), Arrays.toString(out[2]));
+    }
+
+    @Test
+    void syncReprogramsFromTheParams() {
+        F32Ops ops = F32Ops.reference();
+        RelaxSettings relax = RelaxSettings.defaults();
+        AnalogDhnBlock an = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults().with("levels", "64"),
+                3);
+        FMatrixRMaj w = an.weight(2).value();
+        w.data[0] = 0.3f;
+        an.syncFromParamsInPlace(null);
+        double half = 0.5 * 1e-5 / 63 / an.crossbar(2).gRef();
+        assertEquals(0.3, an.weight(2).value().data[0], half * (1 + 1e-6));
+        assertBitwise(an.crossbar(2).effectiveWeights(null), an.weight(2).value(), "W2 after sync");
+    }
+
+    /**
+     * After a first relaxation (which sizes the buffers), further steps allocate nothing on one thread, with and without
+     * read noise (per-thread allocation counter, as core's GemmF32Test).
+     */
+    @ParameterizedTest
+    @CsvSource({"0", "1e-7"})
+    void relaxationStepsAllocateNothing(double readNoise) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
+        Assumptions.assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled());
+        DeviceConfig dev = DeviceConfig.defaults().with("read-noise", Double.toString(readNoise),
+                "read-noise-relative", readNoise > 0 ? "0.02" : "0");
+        AnalogDhnBlock an = analog(F32Ops.reference(), RelaxSettings.defaults(),
+                new CrossbarConfig(4, 4, CrossbarConfig.Mapping.DIFFERENTIAL, 1, 0), dev, 5);
+        an.relaxFree(uniform(4, IN, 0, 1, new SplittableRandom(2)));
+        an.continueFree(5);
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int rep = 0; rep < 100; rep++) {
+            an.continueFree(5);
+        }
+        long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+        // 500 steps: one 16-byte object per step would show as 8000 bytes
+        assertTrue(allocated < 1024, "allocated " + allocated + " bytes in 500 relaxation steps");
+    }
+
+    /** A 4-bit ADC puts the output and ∇u on its grid; a 3-bit DAC on u changes the free state; counts are kept. */
+    @Test
+    void convertersQuantizeWhatCrossesTheBoundary() {
+        F32Ops ops = F32Ops.reference();
+        RelaxSettings relax = RelaxSettings.defaults();
+        ConverterConfig adcCfg = ConverterConfig.of(ConverterConfig.Kind.ADC, 4, -1, 1);
+        AnalogDhnBlock an = new AnalogDhnBlock(ops, "a", IN, LAYERS, relax, 1.5, new SplittableRandom(8),
+                CrossbarConfig.defaults(), DeviceConfig.defaults(), ConverterConfig.of(ConverterConfig.Kind.DAC, 3, 0, 1),
+                adcCfg, new SplittableRandom(9), new SplittableRandom(10));
+        AnalogDhnBlock ideal = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults(), 8);
+        FMatrixRMaj u = uniform(3, IN, 0, 1, new SplittableRandom(4));
+        an.relaxFree(u);
+        ideal.relaxFree(u);
+        double step = adcCfg.step();
+        for (float v : an.output().data) {
+            double k = (v - adcCfg.lo()) / step;
+            assertEquals(Math.rint(k), k, 1e-4, "output " + v + " not on the ADC grid");
+        }
+        assertNotEquals(Arrays.toString(ideal.freeState(1).data),
+                Arrays.toString(an.freeState(1).data), "the DAC on u had no effect");
+        assertEquals(3L * IN, an.dac().conversions());
+        an.backward(uniform(3, LAYERS[LAYERS.length - 1], -1, 1, new SplittableRandom(5)),
+                new EpSettings(0.1, EpSettings.Estimator.CENTERED), 1.0, true);
+        for (float v : an.inputGradient().data) {
+            double k = (v - adcCfg.lo()) / step;
+            assertEquals(Math.rint(k), k, 1e-4, "grad u " + v + " not on the ADC grid");
+        }
+        assertEquals(3L * IN + 2L * 3 * LAYERS[LAYERS.length - 1], an.dac().conversions());
+    }
+
+    /**
+     * End to end through core's hybrid gradient and optimiser: three training steps (gradient, optimiser step, then
+     * {@link AnalogDhnBlock#syncFromParamsInPlace} re-programs the ideal devices) give the same weights, bit for bit,
+     * as the same steps on core's DenseDhnBlock.
+     */
+    @Test
+    void trainingStepsWithReprogrammingMatchCore() {
+        F32Ops ops = F32Ops.reference();
+        RelaxSettings relax = new RelaxSettings(20, 10, 0, RelaxSettings.Order.ALTERNATING, 1.0, true);
+        DenseDhnBlock<FMatrixRMaj> dense = new DenseDhnBlock<>(ops, "a", IN, LAYERS, relax, 1.5,
+                new SplittableRandom(42));
+        AnalogDhnBlock an = analog(ops, relax, new CrossbarConfig(8, 8, CrossbarConfig.Mapping.DIFFERENTIAL, 1, 0),
+                DeviceConfig.defaults(), 42);
+        FfEbm<FMatrixRMaj> md = model(ops, dense);
+        FfEbm<FMatrixRMaj> ma = model(ops, an);
+        Optimizer<FMatrixRMaj> od = new Optimizer<>(ops,
+                OptimConfig.defaults(), md.params());
+        Optimizer<FMatrixRMaj> oa = new Optimizer<>(ops,
+                OptimConfig.defaults(), ma.params());
+        EpSettings ep = new EpSettings(0.1, EpSettings.Estimator.CENTERED);
+        SplittableRandom data = new SplittableRandom(3);
+        FMatrixRMaj gd = new FMatrixRMaj(1, 1), ga = new FMatrixRMaj(1, 1);
+        for (int step = 0; step < 3; step++) {
+            FMatrixRMaj x = uniform(8, IN, 0, 1, data);
+            int[] labels = new int[8];
+            for (int r = 0; r < 8; r++) {
+                labels[r] = data.nextInt(LAYERS[LAYERS.length - 1]);
+            }
+            HybridGradient.zeroGradients(md);
+            HybridGradient.zeroGradients(ma);
+            var rd = HybridGradient.compute(md, x, labels, ep, gd);
+            var ra = HybridGradient.compute(ma, x, labels, ep, ga);
+            assertEquals(rd.lossSum(), ra.lossSum(), 0.0, "loss at step " + step);
+            od.step();
+            oa.step();
+            an.syncFromParamsInPlace(null);
+            for (int p = 0; p < md.params().size(); p++) {
+                assertBitwise(md.params().get(p).value(), ma.params().get(p).value(),
+                        "step " + step + " " + md.params().get(p).name());
+            }
+        }
+    }
+
+    private static FfEbm<FMatrixRMaj> model(F32Ops ops,
+            EnergyBlock<FMatrixRMaj> block) {
+        return new FfEbm<>(ops,
+                List.of(new Identity<>("in", block.inputShape()),
+                        new Identity<>("out", block.outputShape())),
+                List.of(block), Loss.CROSS_ENTROPY);
+    }
+}
