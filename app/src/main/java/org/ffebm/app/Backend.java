@@ -1,6 +1,7 @@
 package org.ffebm.app;
 
 import java.nio.file.Path;
+import org.ffebm.analog.crossbar.AnalogBlocks;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
@@ -11,6 +12,7 @@ import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.GemmF32;
 import org.ffebm.core.tensor.Kernels;
 import org.ffebm.core.tensor.Parallel;
+import org.ffebm.core.train.Trainer;
 
 /**
  * What a command needs from a configuration's {@code ffebm.train.*} section besides the model: the float32 back end
@@ -60,6 +62,17 @@ final class Backend {
         int trainN = t.limitTrain() == 0 ? all.train().size() : t.limitTrain();
         int testN = t.limitTest() == 0 ? all.test().size() : t.limitTest();
         return all.limit(trainN, testN);
+    }
+
+    /**
+     * The trainer of a configuration: energy blocks on crossbars when its module sections ask for them
+     * ({@code ffebm.device.*} …), core's float DHN otherwise.
+     */
+    static Trainer trainer(RunConfig config, F32Ops ops, Shape inputShape) {
+        if (AnalogBlocks.requested(config.modules())) {
+            return new Trainer(config, ops, inputShape, AnalogBlocks.factory(config.modules(), config.train().seed()));
+        }
+        return new Trainer(config, ops, inputShape);
     }
 
     /** The shape of one sample of a data set. */

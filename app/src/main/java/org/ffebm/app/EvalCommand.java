@@ -85,7 +85,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         F32Ops ops = Backend.ops(gemm, cfg.train().threads());
         try {
-            Trainer trainer = new Trainer(cfg, ops, cp.inputShape());
+            Trainer trainer = Backend.trainer(cfg, ops, cp.inputShape());
             cp.restore(trainer);
             long t0 = System.nanoTime();
             Trainer.Evaluation ev = trainer.evaluate(test);

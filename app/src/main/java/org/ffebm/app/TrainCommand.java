@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.ffebm.core.config.ModelConfig;
+import org.ffebm.analog.crossbar.AnalogBlocks;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
 import org.ffebm.core.data.TrainTest;
@@ -105,6 +106,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "the current directory.")
     Path out;
 
+    @Option(names = "--device", paramLabel = "PRESET", order = 11,
+            description = "Puts every energy block on simulated crossbars of this device preset (see 'ffebm devices'); "
+                    + "ffebm.device.*, ffebm.crossbar.*, ffebm.dac.* and ffebm.adc.* keys override it. Defaults to "
+                    + "none: the float DHN of core (or crossbars of the ideal device when such keys are set).")
+    String device;
+
     @Option(names = "--force", order = 12,
             description = "Replaces an existing run directory OUT (and a left-over OUT.partial). Only directories "
                     + "that hold a config.properties, or are empty, are replaced. Defaults to off.")
@@ -186,6 +193,10 @@ final class TrainCommand implements Callable<Integer> {
             cfg = withTrain(cfg, t.epochs(), t.threads(), t.kernel(),
                     Path.of(t.data()).toAbsolutePath().normalize().toString());
         }
+        if (device != null || AnalogBlocks.requested(cfg.modules())) {
+            // every device, crossbar and converter default is written into the run's configuration
+            cfg = cfg.withModules(AnalogBlocks.resolve(device, cfg.modules()));
+        }
         RunDir dir = RunDir.forNew(out != null ? out : RunDir.defaultOut(LocalDateTime.now()), force);
         return build(cfg, dir, null, List.of(), false);
     }
@@ -196,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
         addIf(bad, !sets.isEmpty(), "--set");
         addIf(bad, batchSize != null, "--batch-size");
         addIf(bad, seed != null, "--seed");
+        addIf(bad, device != null, "--device");
         addIf(bad, data != null, "--data");
         addIf(bad, limitTrain != null, "--limit-train");
         addIf(bad, limitTest != null, "--limit-test");
@@ -234,7 +246,7 @@ final class TrainCommand implements Callable<Integer> {
         cfg = withTrain(cfg, t.epochs(), t.threads(), gemm.name(), t.data());
         F32Ops ops = Backend.ops(gemm, t.threads());
         try {
-            Trainer trainer = new Trainer(cfg, ops, Backend.shape(tt.train()));
+            Trainer trainer = Backend.trainer(cfg, ops, Backend.shape(tt.train()));
             if (cp != null) {
                 cp.restore(trainer);
             }

@@ -261,4 +261,23 @@ class TrainRunTest {
         assertEquals(Files.readString(reference.resolve("config.properties")),
                 Files.readString(copy.resolve("config.properties")));
     }
+
+    /** The ideal device on crossbars trains to the same bits as core's float DHN; every device key is written. */
+    @Test
+    void idealDeviceOnCrossbarsReproducesTheFloatRun() throws IOException {
+        Path out = tmp.resolve("ideal-device");
+        Cli.Result r = Cli.run(tiny(out, "--device", "ideal", "--quiet"));
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(nonTiming(reference), nonTiming(out));
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(out.resolve("config.properties"))));
+        for (String prefix : RunConfig.MODULE_PREFIXES) {
+            assertTrue(p.stringPropertyNames().stream().anyMatch(k -> k.startsWith(prefix)), prefix);
+        }
+        Cli.Result bad = Cli.run(tiny(tmp.resolve("bad-device"), "--device", "unobtainium"));
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("unknown device preset 'unobtainium'"), bad.err());
+        assertFalse(Files.exists(tmp.resolve("bad-device")));
+        assertFalse(Files.exists(tmp.resolve("bad-device.partial")));
+    }
 }

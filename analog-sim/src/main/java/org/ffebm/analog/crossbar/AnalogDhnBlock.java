@@ -178,6 +178,12 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         return b;
     }
 
+    /** Re-programs the devices from the params (with this block's device generator), after an optimiser step. */
+    @Override
+    public void paramsChangedInPlace() {
+        syncFromParamsInPlace(deviceRng);
+    }
+
     /**
      * Re-programs every crossbar from the current weight param values (e.g. after an optimiser step), then overwrites
      * the param values with the effective weights the devices now represent.

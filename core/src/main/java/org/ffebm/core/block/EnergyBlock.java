@@ -46,6 +46,14 @@ public interface EnergyBlock<M extends ReshapeMatrix> {
     List<Param<M>> params();
 
     /**
+     * Called after the values of {@link #params()} were changed from outside the block (an optimiser step, a
+     * checkpoint restore). A block whose weights live on a physical substrate (a crossbar) re-programs it here; the
+     * default does nothing.
+     */
+    default void paramsChangedInPlace() {
+    }
+
+    /**
      * The energy E(s; θ, u) of sample {@code row} in the free state, with the block's current input. For tests and
      * diagnostics, not for the hot path.
      */

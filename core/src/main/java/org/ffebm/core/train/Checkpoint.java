@@ -408,6 +408,9 @@ public final class Checkpoint {
         for (int i = 0; i < ps.size(); i++) {
             copyInto(params.get(i), ps.get(i).value());
         }
+        // blocks on a physical substrate re-program it from the restored values (device states themselves are not
+        // stored: a resumed analog run is exact only for noiseless, continuous devices)
+        trainer.paramsChanged();
         for (int i = 0; i < buffers.size(); i++) {
             copyInto(state.get(i), buffers.get(i));
         }

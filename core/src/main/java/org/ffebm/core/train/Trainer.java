@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
+import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.EpSettings;
 import org.ffebm.core.block.SettleResult;
 import org.ffebm.core.block.Shape;
@@ -81,6 +82,13 @@ public final class Trainer {
         epochsDone = e;
     }
 
+    /** Tells every energy block that its parameters changed (after an optimiser step or a restore). */
+    public void paramsChanged() {
+        for (EnergyBlock<FMatrixRMaj> b : model.energy()) {
+            b.paramsChangedInPlace();
+        }
+    }
+
     /** The training order of epoch {@code e} (0-based). */
     public int[] order(int epoch, int n) {
         return Dataset.shuffledOrder(n, new SplittableRandom(shuffleSeed + 0x9E3779B97F4A7C15L * (epoch + 1)));
@@ -118,6 +126,7 @@ public final class Trainer {
                             + ": loss is " + r.lossSum() + "; lower the learning rate or beta");
                 }
                 optimizer.step();
+                paramsChanged();
                 lossSum += r.lossSum();
                 correct += r.correct();
                 seen += count;

@@ -1,0 +1,69 @@
+package org.ffebm.analog.crossbar;
+
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.ejml.data.FMatrixRMaj;
+import org.ffebm.analog.device.DeviceConfig;
+import org.ffebm.analog.device.DevicePresets;
+import org.ffebm.analog.peripheral.ConverterConfig;
+import org.ffebm.core.model.EnergyBlockFactory;
+import org.ffebm.core.tensor.F32Ops;
+
+/**
+ * Puts every energy block of a model on crossbars: reads the {@code ffebm.device.*}, {@code ffebm.crossbar.*},
+ * {@code ffebm.dac.*} and {@code ffebm.adc.*} sections of a run's configuration and makes {@link AnalogDhnBlock}s.
+ */
+public final class AnalogBlocks {
+
+    private AnalogBlocks() {
+    }
+
+    /** Whether a configuration's module sections ask for analog blocks (any device, crossbar or converter key). */
+    public static boolean requested(Properties modules) {
+        return !modules.isEmpty();
+    }
+
+    /**
+     * The module sections with every default written, starting from a preset (or the ideal device when null) and
+     * overriding with the given keys.
+     *
+     * @param preset a {@link DevicePresets} name, or null
+     * @param modules (Input) keys that override the preset; not modified
+     * @throws IllegalArgumentException for an unknown preset, an unknown key or an invalid value (naming it)
+     */
+    public static Properties resolve(String preset, Properties modules) {
+        Properties p = new Properties();
+        if (preset != null) {
+            DevicePresets.get(preset).write(p);
+        }
+        p.putAll(modules);
+        Properties out = new Properties();
+        DeviceConfig.of(p).write(out);
+        CrossbarConfig.of(p).write(out);
+        ConverterConfig.of(p, ConverterConfig.Kind.DAC).write(out);
+        ConverterConfig.of(p, ConverterConfig.Kind.ADC).write(out);
+        return out;
+    }
+
+    /**
+     * A factory of crossbar DHN blocks for the float32 training path.
+     *
+     * @param modules (Input) the resolved module sections ({@link #resolve})
+     * @param seed the run's seed: device variability, write noise and read noise are drawn from generators derived
+     *             from it, one pair per block in creation order
+     */
+    public static EnergyBlockFactory<FMatrixRMaj> factory(Properties modules, long seed) {
+        DeviceConfig device = DeviceConfig.of(modules);
+        CrossbarConfig crossbar = CrossbarConfig.of(modules);
+        ConverterConfig dac = ConverterConfig.of(modules, ConverterConfig.Kind.DAC);
+        ConverterConfig adc = ConverterConfig.of(modules, ConverterConfig.Kind.ADC);
+        SplittableRandom root = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        return (ops, name, inputSize, layerSizes, relax, initGain, init) -> {
+            if (!(ops instanceof F32Ops f32)) {
+                throw new IllegalArgumentException("analog blocks run on the float32 back end, not " + ops.precision());
+            }
+            return new AnalogDhnBlock(f32, name, inputSize, layerSizes, relax, initGain, init, crossbar, device, dac, adc,
+                    root.split(), root.split());
+        };
+    }
+}
