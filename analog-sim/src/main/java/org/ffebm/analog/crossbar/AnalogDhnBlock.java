@@ -10,6 +10,7 @@ import org.ffebm.analog.device.DeviceConfig;
 import org.ffebm.analog.device.ReadNoise;
 import org.ffebm.analog.peripheral.Converter;
 import org.ffebm.analog.peripheral.ConverterConfig;
+import org.ffebm.core.block.DhnRelaxation;
 import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.EpSettings;
 import org.ffebm.core.block.Param;
@@ -65,9 +66,8 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
     private final FMatrixRMaj uIn;
     private final FMatrixRMaj nudge;
     private final FMatrixRMaj outBuf;
-    private boolean[] frozen = new boolean[0];
-    private double[] rowResidual = new double[0];
-    private int[] rowIterations = new int[0];
+    private final DhnRelaxation<FMatrixRMaj> engine;
+    private final DhnRelaxation.Drive<FMatrixRMaj> driveFn = this::computeDrive;
     private ReadNoise[] rowNoiseStore = new ReadNoise[0];
     private ReadNoise[] rowNoise;        // null when read noise is off
     private int batch;
@@ -126,6 +126,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
             throw new IllegalArgumentException(name + ": input size must be >= 1, was " + inputSize);
         }
         this.layers = layerSizes.length;
+        this.engine = new DhnRelaxation<>(ops, relax, layers);
         this.sizes = new int[layers + 1];
         sizes[0] = inputSize;
         for (int l = 1; l <= layers; l++) {
@@ -282,10 +283,8 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         uIn.reshape(rows, sizes[0]);
         nudge.reshape(rows, sizes[layers]);
         outBuf.reshape(rows, sizes[layers]);
-        if (frozen.length < rows) {
-            frozen = new boolean[rows];
-            rowResidual = new double[rows];
-            rowIterations = new int[rows];
+        engine.ensureRows(rows);
+        if (rowNoiseStore.length < rows) {
             rowNoiseStore = new ReadNoise[rows];
         }
     }
@@ -344,11 +343,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         phaseSteps = steps;
         phaseFromZero = false;
         ops.parallel().forRange(batch, relaxTask);
-        double residual = 0;
-        for (int r = 0; r < batch; r++) {
-            residual = Math.max(residual, rowResidual[r]);
-        }
-        return residual;
+        return engine.maxResidual(batch);
     }
 
     /** The top layer of the free equilibrium after the ADC. */
@@ -358,19 +353,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
     }
 
     private SettleResult collect() {
-        boolean converged = true;
-        int iterations = 0;
-        double residual = 0;
-        double tol = relax.tol();
-        for (int r = 0; r < batch; r++) {
-            iterations = Math.max(iterations, rowIterations[r]);
-            if (!(rowResidual[r] <= residual)) {
-                residual = rowResidual[r];
-            }
-            boolean ok = tol > 0 ? rowResidual[r] < tol : rowResidual[r] == 0;
-            converged &= ok;
-        }
-        return new SettleResult(converged, iterations, residual);
+        return engine.collect(batch);
     }
 
     private void relaxRange(int r0, int r1) {
@@ -382,54 +365,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
                 ops.combine(0.0, s[l], 0.0, s[l], s[l], r0, r1);
             }
         }
-        relaxSteps(s, r0, r1);
-    }
-
-    /** The hot loop on rows [r0, r1): allocation-free. */
-    private void relaxSteps(FMatrixRMaj[] s, int r0, int r1) {
-        final double tol = relax.tol();
-        final boolean useTol = tol > 0;
-        for (int r = r0; r < r1; r++) {
-            frozen[r] = false;
-            rowResidual[r] = 0;
-            rowIterations[r] = 0;
-        }
-        final boolean alternating = relax.order() == RelaxSettings.Order.ALTERNATING && layers > 1;
-        int active = r1 - r0;
-        for (int t = 1; t <= phaseSteps && active > 0; t++) {
-            for (int r = r0; r < r1; r++) {
-                if (!frozen[r]) {
-                    rowResidual[r] = 0;
-                    rowIterations[r] = t;
-                }
-            }
-            if (alternating) {
-                for (int parity = 1; parity >= 0; parity--) {
-                    int first = parity == 1 ? 1 : 2;
-                    for (int l = first; l <= layers; l += 2) {
-                        computeDrive(l, s, r0, r1);
-                    }
-                    for (int l = first; l <= layers; l += 2) {
-                        update(l, s, r0, r1);
-                    }
-                }
-            } else {
-                for (int l = 1; l <= layers; l++) {
-                    computeDrive(l, s, r0, r1);
-                }
-                for (int l = 1; l <= layers; l++) {
-                    update(l, s, r0, r1);
-                }
-            }
-            if (useTol) {
-                for (int r = r0; r < r1; r++) {
-                    if (!frozen[r] && rowResidual[r] < tol) {
-                        frozen[r] = true;
-                        active--;
-                    }
-                }
-            }
-        }
+        engine.run(s, drive, driveFn, phaseSteps, r0, r1);
     }
 
     private void computeDrive(int l, FMatrixRMaj[] s, int r0, int r1) {
@@ -446,11 +382,6 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
             // v −= DAC(β·δ): fl(β·δ) then an exact negation, the same bits as v += (−β)·δ
             ops.axpyRows(-1.0, nudge, v, r0, r1);
         }
-    }
-
-    private void update(int l, FMatrixRMaj[] s, int r0, int r1) {
-        boolean clamp = l < layers || relax.clampLast();
-        ops.relaxUpdate(drive[l], s[l], relax.slope(), clamp, relax.tol() > 0 ? frozen : null, rowResidual, r0, r1);
     }
 
     /** nudge = DAC(fl(β_signed·δ)), on the main thread. */
@@ -509,27 +440,16 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         for (int l = 1; l <= layers; l++) {
             ops.copyRows(free[l], phaseState[l], r0, r1);
         }
-        relaxSteps(phaseState, r0, r1);
+        engine.run(phaseState, drive, driveFn, phaseSteps, r0, r1);
     }
 
     private void diffRange(int r0, int r1) {
-        boolean centred = phaseEp.estimator() == EpSettings.Estimator.CENTERED;
-        FMatrixRMaj[] other = centred ? minus : free;
-        double c = centred ? 1.0 / (2 * phaseEp.beta()) : 1.0 / phaseEp.beta();
-        for (int l = 1; l <= layers; l++) {
-            ops.combine(-c, plus[l], c, other[l], diff[l], r0, r1);
-            ops.combine(0.5, plus[l], 0.5, other[l], mean[l], r0, r1);
-        }
+        FMatrixRMaj[] other = phaseEp.estimator() == EpSettings.Estimator.CENTERED ? minus : free;
+        engine.differences(phaseEp, plus, other, diff, mean, r0, r1);
     }
 
     private void weightGradRange(int l, int r0, int r1) {
-        FMatrixRMaj g = weights[l].grad();
-        if (l == 1) {
-            ops.multTransA(phaseScale, diff[1], uIn, 1.0, g, r0, r1);
-        } else {
-            ops.multTransA(phaseScale, diff[l], mean[l - 1], 1.0, g, r0, r1);
-            ops.multTransA(phaseScale, mean[l], diff[l - 1], 1.0, g, r0, r1);
-        }
+        engine.weightGradient(l, phaseScale, diff, mean, uIn, weights[l].grad(), r0, r1);
     }
 
     private void inputGradRange(int r0, int r1) {

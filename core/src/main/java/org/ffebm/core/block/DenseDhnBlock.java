@@ -45,9 +45,8 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
     private final M[] free, plus, minus, drive, diff, mean;
     private final M inputDrive;
     private final M gradU;
-    private boolean[] frozen = new boolean[0];
-    private double[] rowResidual = new double[0];
-    private int[] rowIterations = new int[0];
+    private final DhnRelaxation<M> engine;
+    private final DhnRelaxation.Drive<M> driveFn = this::computeDrive;
     private int batch;
 
     // the phase being run by the shared tasks (set before each dispatch; tasks are created once)
@@ -117,6 +116,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         mean = newBuffers();
         inputDrive = ops.zeros(0, sizes[1]);
         gradU = ops.zeros(0, sizes[0]);
+        engine = new DhnRelaxation<>(ops, relax, layers);
         weightGradTasks = new Parallel.RangeTask[layers + 1];
         for (int l = 1; l <= layers; l++) {
             final int layer = l;
@@ -194,11 +194,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         }
         ops.reshape(inputDrive, rows, sizes[1]);
         ops.reshape(gradU, rows, sizes[0]);
-        if (frozen.length < rows) {
-            frozen = new boolean[rows];
-            rowResidual = new double[rows];
-            rowIterations = new int[rows];
-        }
+        engine.ensureRows(rows);
     }
 
     @Override
@@ -233,11 +229,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         phaseSteps = steps;
         phaseFromZero = false;
         ops.parallel().forRange(batch, relaxTask);
-        double residual = 0;
-        for (int r = 0; r < batch; r++) {
-            residual = Math.max(residual, rowResidual[r]);
-        }
-        return residual;
+        return engine.maxResidual(batch);
     }
 
     @Override
@@ -256,19 +248,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
     }
 
     private SettleResult collect() {
-        boolean converged = true;
-        int iterations = 0;
-        double residual = 0;
-        double tol = relax.tol();
-        for (int r = 0; r < batch; r++) {
-            iterations = Math.max(iterations, rowIterations[r]);
-            if (!(rowResidual[r] <= residual)) {
-                residual = rowResidual[r];
-            }
-            boolean ok = tol > 0 ? rowResidual[r] < tol : rowResidual[r] == 0;
-            converged &= ok;
-        }
-        return new SettleResult(converged, iterations, residual);
+        return engine.collect(batch);
     }
 
     /** Relaxes rows [r0, r1) of the current phase. */
@@ -283,61 +263,12 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
                 }
             }
         }
-        relaxSteps(s, r0, r1);
+        engine.run(s, drive, driveFn, phaseSteps, r0, r1);
     }
 
     private void zeroRow(M m, int r) {
         // rows are contiguous in row-major storage: combine with zero factors writes exact zeros
         ops.combine(0.0, m, 0.0, m, m, r, r + 1);
-    }
-
-    /**
-     * Runs the phase's steps on rows [r0, r1). Allocation-free: this is the hot loop.
-     */
-    private void relaxSteps(M[] s, int r0, int r1) {
-        final double tol = relax.tol();
-        final boolean useTol = tol > 0;
-        for (int r = r0; r < r1; r++) {
-            frozen[r] = false;
-            rowResidual[r] = 0;
-            rowIterations[r] = 0;
-        }
-        final boolean alternating = relax.order() == RelaxSettings.Order.ALTERNATING && layers > 1;
-        int active = r1 - r0;
-        for (int t = 1; t <= phaseSteps && active > 0; t++) {
-            for (int r = r0; r < r1; r++) {
-                if (!frozen[r]) {
-                    rowResidual[r] = 0;
-                    rowIterations[r] = t;
-                }
-            }
-            if (alternating) {
-                for (int parity = 1; parity >= 0; parity--) {      // odd layers first, then even
-                    int first = parity == 1 ? 1 : 2;
-                    for (int l = first; l <= layers; l += 2) {
-                        computeDrive(l, s, r0, r1);
-                    }
-                    for (int l = first; l <= layers; l += 2) {
-                        update(l, s, r0, r1);
-                    }
-                }
-            } else {
-                for (int l = 1; l <= layers; l++) {
-                    computeDrive(l, s, r0, r1);
-                }
-                for (int l = 1; l <= layers; l++) {
-                    update(l, s, r0, r1);
-                }
-            }
-            if (useTol) {
-                for (int r = r0; r < r1; r++) {
-                    if (!frozen[r] && rowResidual[r] < tol) {
-                        frozen[r] = true;
-                        active--;
-                    }
-                }
-            }
-        }
     }
 
     private void computeDrive(int l, M[] s, int r0, int r1) {
@@ -353,11 +284,6 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         } else if (phaseBeta != 0.0) {
             ops.axpyRows(-phaseBeta, phaseDelta, v, r0, r1);
         }
-    }
-
-    private void update(int l, M[] s, int r0, int r1) {
-        boolean clamp = l < layers || relax.clampLast();
-        ops.relaxUpdate(drive[l], s[l], relax.slope(), clamp, relax.tol() > 0 ? frozen : null, rowResidual, r0, r1);
     }
 
     @Override
@@ -402,29 +328,18 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         for (int l = 1; l <= layers; l++) {
             ops.copyRows(free[l], phaseState[l], r0, r1);
         }
-        relaxSteps(phaseState, r0, r1);
+        engine.run(phaseState, drive, driveFn, phaseSteps, r0, r1);
     }
 
     /** diff = −(s⁺ − s⁻)/2β and mean = (s⁺ + s⁻)/2 (one-sided: s⁻ := free, 2β := β). */
     private void diffRange(int r0, int r1) {
-        boolean centred = phaseEp.estimator() == EpSettings.Estimator.CENTERED;
-        M[] other = centred ? minus : free;
-        double c = centred ? 1.0 / (2 * phaseEp.beta()) : 1.0 / phaseEp.beta();
-        for (int l = 1; l <= layers; l++) {
-            ops.combine(-c, plus[l], c, other[l], diff[l], r0, r1);
-            ops.combine(0.5, plus[l], 0.5, other[l], mean[l], r0, r1);
-        }
+        M[] other = phaseEp.estimator() == EpSettings.Estimator.CENTERED ? minus : free;
+        engine.differences(phaseEp, plus, other, diff, mean, r0, r1);
     }
 
     /** Rows [r0, r1) of ∇Wₗ. */
     private void weightGradRange(int l, int r0, int r1) {
-        M g = weights[l].grad();
-        if (l == 1) {
-            ops.multTransA(phaseScale, diff[1], u, 1.0, g, r0, r1);
-        } else {
-            ops.multTransA(phaseScale, diff[l], mean[l - 1], 1.0, g, r0, r1);
-            ops.multTransA(phaseScale, mean[l], diff[l - 1], 1.0, g, r0, r1);
-        }
+        engine.weightGradient(l, phaseScale, diff, mean, u, weights[l].grad(), r0, r1);
     }
 
     private void inputGradRange(int r0, int r1) {
