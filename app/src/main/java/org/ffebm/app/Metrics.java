@@ -85,6 +85,7 @@ final class Metrics implements Closeable {
         o.put("samples_per_second", m.samplesPerSecond());
         o.put("free_converged", m.freeConverged());
         o.put("max_free_residual", m.maxFreeResidual());
+        o.put("pulses_per_step", m.pulsesPerStep());
         return o;
     }
 
@@ -110,11 +111,11 @@ final class Metrics implements Closeable {
         for (int i = 1; i < lines.size() && out.size() < upTo; i++) {
             String[] f = lines.get(i).split(",", -1);
             try {
-                if (f.length != 9 || Integer.parseInt(f[0]) != out.size() + 1) {
+                if (f.length != 10 || Integer.parseInt(f[0]) != out.size() + 1) {
                     throw new NumberFormatException("bad row");
                 }
                 out.add(new EpochMetrics(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]),
-                        d(f[8]), d(f[7])));
+                        d(f[8]), d(f[7]), d(f[9])));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(file + ": line " + (i + 1) + " is malformed: " + lines.get(i));
             }

@@ -108,8 +108,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "PRESET", order = 11,
             description = "Puts every energy block on simulated crossbars of this device preset (see 'ffebm devices'); "
-                    + "ffebm.device.*, ffebm.crossbar.*, ffebm.dac.* and ffebm.adc.* keys override it. Defaults to "
-                    + "none: the float DHN of core (or crossbars of the ideal device when such keys are set).")
+                    + "ffebm.device.*, ffebm.crossbar.*, ffebm.dac.*, ffebm.adc.* and ffebm.update.* keys override it. "
+                    + "Defaults to none: the float DHN of core (or crossbars of the ideal device when such keys are "
+                    + "set).")
     String device;
 
     @Option(names = "--force", order = 12,
@@ -194,7 +195,7 @@ final class TrainCommand implements Callable<Integer> {
                     Path.of(t.data()).toAbsolutePath().normalize().toString());
         }
         if (device != null || AnalogBlocks.requested(cfg.modules())) {
-            // every device, crossbar and converter default is written into the run's configuration
+            // every device, crossbar, converter and update default is written into the run's configuration
             cfg = cfg.withModules(AnalogBlocks.resolve(device, cfg.modules()));
         }
         RunDir dir = RunDir.forNew(out != null ? out : RunDir.defaultOut(LocalDateTime.now()), force);

@@ -66,10 +66,41 @@ class TrainErrorsTest {
         "--data /nonexistent/fashion|/nonexistent/fashion",
         "--kernel no-such-kernel|no-such-kernel",
         "--config /nonexistent/run.properties|configuration file not found: /nonexistent/run.properties",
+        "--set ffebm.device.g-min=2e-5 --set ffebm.device.g-max=1e-5|ffebm.device.g-min must be < ffebm.device.g-max, "
+            + "was g-min=2.0E-5 >= g-max=1.0E-5",
+        "--device reram-softbounds --set ffebm.device.g-max=1e-6|ffebm.device.g-min must be < ffebm.device.g-max",
+        "--set ffebm.device.read-noise=-1e-9|ffebm.device.read-noise must be a finite number >= 0, was -1.0E-9",
+        "--set ffebm.device.cycle-noise=NaN|ffebm.device.cycle-noise",
+        "--set ffebm.device.levels=1|ffebm.device.levels must be 0 (continuous) or >= 2, was 1",
+        "--set ffebm.device.stuck-fraction=1.5|ffebm.device.stuck-fraction",
+        "--set ffebm.device.asymmetry=1|ffebm.device.asymmetry",
+        "--set ffebm.device.step-model=table|ffebm.device.table must name a CSV file",
+        "--set ffebm.device.step-model=table --set ffebm.device.table=/nonexistent/steps.csv|table file not found",
+        "--set ffebm.device.colour=red|ffebm.device.colour",
+        "--set ffebm.update.mode=telepathy|ffebm.update.mode must be one of program, pulsed, stochastic, was "
+            + "'telepathy'",
+        "--set ffebm.update.bit-length=65|ffebm.update.bit-length must be <= 64, was 65",
+        "--set ffebm.adc.bits=4 --set ffebm.adc.clip=false|ffebm.adc.clip must be true",
+        "--set ffebm.crossbar.rows=0|ffebm.crossbar.rows",
     })
     void badInputIsOneLineAndExitTwo(String spec) throws IOException {
         String[] parts = spec.split("\\|");
         assertUsageError(train(parts[0].split(" ")), parts[1]);
+    }
+
+    /** A device table that is malformed or not increasing in g is refused before anything is written. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "g,dg_up,dg_down\n1e-6,1e-8,1e-8\n5e-7,1e-8,1e-8\n|strictly increasing",
+        "g,dg_up,dg_down\n1e-6,1e-8\n2e-6,1e-8,1e-8\n|line 2",
+        "g,dg_up,dg_down\n1e-6,abc,1e-8\n2e-6,1e-8,1e-8\n|line 2",
+    })
+    void badDeviceTable(String spec) throws IOException {
+        String[] parts = spec.split("\\|");
+        Path csv = tmp.resolve("steps.csv");
+        Files.writeString(csv, parts[0].replace("\\n", "\n"), StandardCharsets.UTF_8);
+        assertUsageError(train("--set", "ffebm.device.step-model=table", "--set", "ffebm.device.table=" + csv),
+                parts[1]);
     }
 
     @Test

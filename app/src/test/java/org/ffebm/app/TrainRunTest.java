@@ -262,11 +262,14 @@ class TrainRunTest {
                 Files.readString(copy.resolve("config.properties")));
     }
 
-    /** The ideal device on crossbars trains to the same bits as core's float DHN; every device key is written. */
+    /**
+     * The ideal device on crossbars, with write-verify programming of each step, trains to the same bits as core's
+     * float DHN; every device key is written.
+     */
     @Test
     void idealDeviceOnCrossbarsReproducesTheFloatRun() throws IOException {
         Path out = tmp.resolve("ideal-device");
-        Cli.Result r = Cli.run(tiny(out, "--device", "ideal", "--quiet"));
+        Cli.Result r = Cli.run(tiny(out, "--device", "ideal", "--set", "ffebm.update.mode=program", "--quiet"));
         assertEquals(0, r.code(), r.toString());
         assertEquals(nonTiming(reference), nonTiming(out));
         Properties p = new Properties();

@@ -5,13 +5,15 @@ import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.ffebm.analog.device.DeviceConfig;
 import org.ffebm.analog.device.DevicePresets;
+import org.ffebm.analog.device.StepModel;
 import org.ffebm.analog.peripheral.ConverterConfig;
 import org.ffebm.core.model.EnergyBlockFactory;
 import org.ffebm.core.tensor.F32Ops;
 
 /**
  * Puts every energy block of a model on crossbars: reads the {@code ffebm.device.*}, {@code ffebm.crossbar.*},
- * {@code ffebm.dac.*} and {@code ffebm.adc.*} sections of a run's configuration and makes {@link AnalogDhnBlock}s.
+ * {@code ffebm.dac.*}, {@code ffebm.adc.*} and {@code ffebm.update.*} sections of a run's configuration and makes
+ * {@link AnalogDhnBlock}s.
  */
 public final class AnalogBlocks {
 
@@ -29,7 +31,8 @@ public final class AnalogBlocks {
      *
      * @param preset a {@link DevicePresets} name, or null
      * @param modules (Input) keys that override the preset; not modified
-     * @throws IllegalArgumentException for an unknown preset, an unknown key or an invalid value (naming it)
+     * @throws IllegalArgumentException for an unknown preset, an unknown key, an invalid value (naming it) or a step
+     *         table that is missing, malformed or not increasing
      */
     public static Properties resolve(String preset, Properties modules) {
         Properties p = new Properties();
@@ -38,10 +41,13 @@ public final class AnalogBlocks {
         }
         p.putAll(modules);
         Properties out = new Properties();
-        DeviceConfig.of(p).write(out);
+        DeviceConfig device = DeviceConfig.of(p);
+        StepModel.of(device); // reads and checks a step table now, before any output is written
+        device.write(out);
         CrossbarConfig.of(p).write(out);
         ConverterConfig.of(p, ConverterConfig.Kind.DAC).write(out);
         ConverterConfig.of(p, ConverterConfig.Kind.ADC).write(out);
+        UpdateConfig.of(p).write(out);
         return out;
     }
 
@@ -57,13 +63,14 @@ public final class AnalogBlocks {
         CrossbarConfig crossbar = CrossbarConfig.of(modules);
         ConverterConfig dac = ConverterConfig.of(modules, ConverterConfig.Kind.DAC);
         ConverterConfig adc = ConverterConfig.of(modules, ConverterConfig.Kind.ADC);
+        UpdateConfig update = UpdateConfig.of(modules);
         SplittableRandom root = new SplittableRandom(seed ^ 0x5DEECE66DL);
         return (ops, name, inputSize, layerSizes, relax, initGain, init) -> {
             if (!(ops instanceof F32Ops f32)) {
                 throw new IllegalArgumentException("analog blocks run on the float32 back end, not " + ops.precision());
             }
             return new AnalogDhnBlock(f32, name, inputSize, layerSizes, relax, initGain, init, crossbar, device, dac, adc,
-                    root.split(), root.split());
+                    update, root.split(), root.split());
         };
     }
 }

@@ -1,5 +1,12 @@
 package org.ffebm.analog.crossbar;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,18 +37,23 @@ import org.ffebm.core.tensor.ShapeMismatchException;
  *
  * <p>Peripherals: a DAC on u and on the nudge β·δ entering the block, an ADC on the states leaving it
  * ({@link #output()}) and on ∇u ({@link #inputGradient()}); ideal converters are pass-through. Read noise on every read
- * is drawn from per-row generators split from the block's noise generator at the start of each phase, so results do
- * not depend on the thread count.
+ * is drawn from per-row generators split at the start of each phase from a phase generator, so results do not depend
+ * on the thread count.
  *
- * <p>Parameters: the weight params hold the <em>effective</em> weights the devices represent (refreshed by
- * {@link #syncFromParamsInPlace}), their gradients are the digital EP estimate ∇Wₗ = dSₗᵀ mSₗ₋₁ + mSₗᵀ dSₗ₋₁ (dS, mS as
- * in DenseDhnBlock). After the optimiser changes the param values, {@link #syncFromParamsInPlace} re-programs the
- * devices (write-verify programming; pulsed updates are a later addition) and writes the effective weights back.
+ * <p>Parameters: the weight params hold the <em>effective</em> weights the devices represent, their gradients are the
+ * digital EP estimate ∇Wₗ = dSₗᵀ mSₗ₋₁ + mSₗᵀ dSₗ₋₁ (dS, mS as in core's {@code DhnRelaxation}). After the optimiser's
+ * step, {@link #stepAppliedInPlace} applies the change to the devices with the configured {@link UpdateConfig}
+ * (re-programming, pulse counts from the optimiser's change, or stochastic pulse trains from the per-sample EP
+ * factors), advances the device clock (drift), and writes the effective weights back into the params.
  *
- * <p>With the ideal device (continuous conductances, no noise or faults) and ideal converters the block gives the same
- * bits as {@code DenseDhnBlock<FMatrixRMaj>} with the same kernel and weights. This class duplicates the relaxation
- * engine of DenseDhnBlock; a shared abstract engine in core is the planned refactor. A relaxation step allocates
- * nothing.
+ * <p>Randomness: construction draws device variability and the initial programming's write noise from the device
+ * generator. Afterwards every phase (free, each nudge, the ∇u read) and every update draws from a fresh generator
+ * seeded by a mix of the block's seed and a counter, so the block's whole stochastic state is a few counters plus the
+ * device conductances: {@link #substrateState()} stores them, and a checkpointed run resumes with the same bits.
+ *
+ * <p>With the ideal device (continuous conductances, no noise or faults), ideal converters and {@code program}
+ * updates the block gives the same bits as {@code DenseDhnBlock<FMatrixRMaj>} with the same kernel and weights: both
+ * run core's {@code DhnRelaxation}. A relaxation step and a pulsed update allocate nothing.
  */
 public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
 
@@ -55,8 +67,15 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
     private final Param<FMatrixRMaj>[] biases;
     private final CrossbarMatrix[] crossbars;
     private final ReadNoise noiseTemplate;
-    private final SplittableRandom noiseRng;
-    private final SplittableRandom deviceRng;
+    private final UpdateConfig update;
+    private final long noiseSeed;
+    private final long updateSeed;
+    private long phaseCounter;
+    private long updateCounter;
+    private long pulses;
+    private SplittableRandom phaseRng;
+    private final FMatrixRMaj[] change;    // pulsed mode: the optimiser's ΔW per layer
+    private boolean gradientsReady;
     private final Converter dac;
     private final Converter adc;
 
@@ -101,22 +120,25 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
      * @param device the device family
      * @param dacConfig the input converter (u and β·δ)
      * @param adcConfig the output converter (states and ∇u)
-     * @param deviceRng (Input) generator of device variability and write noise, kept for later programming
-     * @param noiseRng (Input) generator of read noise and stochastic rounding, kept
+     * @param update how training steps reach the devices
+     * @param deviceRng (Input) generator of device variability and of the initial programming's write noise; one
+     *                  long is then drawn from it to seed the updates
+     * @param noiseRng (Input) one long is drawn from it to seed read noise and stochastic rounding
      * @throws IllegalArgumentException for an empty layer list, a size &lt; 1 or a bad init gain
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public AnalogDhnBlock(F32Ops ops, String name, int inputSize, int[] layerSizes, RelaxSettings relax,
                           double initGain, SplittableRandom init, CrossbarConfig crossbar, DeviceConfig device,
-                          ConverterConfig dacConfig, ConverterConfig adcConfig, SplittableRandom deviceRng,
-                          SplittableRandom noiseRng) {
+                          ConverterConfig dacConfig, ConverterConfig adcConfig, UpdateConfig update,
+                          SplittableRandom deviceRng, SplittableRandom noiseRng) {
         this.ops = Objects.requireNonNull(ops, "ops");
         this.name = Objects.requireNonNull(name, "name");
         this.relax = Objects.requireNonNull(relax, "relax");
         Objects.requireNonNull(crossbar, "crossbar");
         Objects.requireNonNull(device, "device");
-        this.noiseRng = Objects.requireNonNull(noiseRng, "noiseRng");
-        this.deviceRng = Objects.requireNonNull(deviceRng, "deviceRng");
+        this.update = Objects.requireNonNull(update, "update");
+        Objects.requireNonNull(deviceRng, "deviceRng");
+        Objects.requireNonNull(noiseRng, "noiseRng");
         this.dac = new Converter(Objects.requireNonNull(dacConfig, "dacConfig"));
         this.adc = new Converter(Objects.requireNonNull(adcConfig, "adcConfig"));
         if (layerSizes.length < 1) {
@@ -145,7 +167,8 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
             FMatrixRMaj w = ops.zeros(sizes[l], sizes[l - 1]);
             double bound = initGain / Math.sqrt(sizes[l - 1]);
             ops.uniform(w, -bound, bound, init);
-            crossbars[l] = new CrossbarMatrix(sizes[l], sizes[l - 1], crossbar, device, ops.gemm(), deviceRng);
+            crossbars[l] = new CrossbarMatrix(sizes[l], sizes[l - 1], crossbar, device, ops.gemm(), deviceRng,
+                    update.mode() != UpdateConfig.Mode.PROGRAM);
             weights[l] = new Param<>(name + ".W" + l, name, Param.Kind.WEIGHT, w, ops.zeros(sizes[l], sizes[l - 1]));
             biases[l] = new Param<>(name + ".b" + l, name, Param.Kind.BIAS, ops.zeros(1, sizes[l]), ops.zeros(1, sizes[l]));
             params.add(weights[l]);
@@ -153,12 +176,21 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         }
         this.noiseTemplate = ReadNoise.of(device, noiseRng);
         syncFromParamsInPlace(deviceRng);
+        this.updateSeed = deviceRng.nextLong();
+        this.noiseSeed = noiseRng.nextLong();
+        this.phaseRng = new SplittableRandom(mix(noiseSeed, -1));
         free = newBuffers();
         plus = newBuffers();
         minus = newBuffers();
         drive = newBuffers();
         diff = newBuffers();
         mean = newBuffers();
+        change = new FMatrixRMaj[layers + 1];
+        if (update.mode() == UpdateConfig.Mode.PULSED) {
+            for (int l = 1; l <= layers; l++) {
+                change[l] = ops.zeros(sizes[l], sizes[l - 1]);
+            }
+        }
         inputDrive = ops.zeros(0, sizes[1]);
         gradU = ops.zeros(0, sizes[0]);
         uIn = ops.zeros(0, sizes[0]);
@@ -179,10 +211,136 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         return b;
     }
 
-    /** Re-programs the devices from the params (with this block's device generator), after an optimiser step. */
+    /** A generator seeded by a SplitMix64 finaliser of (seed, counter): distinct counters give unrelated streams. */
+    private static SplittableRandom mixRng(long seed, long counter) {
+        return new SplittableRandom(mix(seed, counter));
+    }
+
+    private static long mix(long seed, long counter) {
+        long z = seed + (counter + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Re-programs the devices from the params (write-verify, with write noise), after they were replaced. */
     @Override
     public void paramsChangedInPlace() {
-        syncFromParamsInPlace(deviceRng);
+        syncFromParamsInPlace(mixRng(updateSeed, updateCounter++));
+    }
+
+    /**
+     * Applies the optimiser's step to the devices ({@link UpdateConfig}): advances the device clock by
+     * {@code step-seconds} (drift), then re-programs, pulses the optimiser's change, or runs stochastic pulse trains
+     * with learning rate {@code lr} from the last {@link #backward}'s per-sample EP factors; writes the effective
+     * weights back into the params.
+     *
+     * @param lr the learning rate of this block's group at this step
+     * @throws IllegalStateException in {@code stochastic} mode when no backward preceded the step
+     */
+    @Override
+    public void stepAppliedInPlace(double lr) {
+        SplittableRandom rng = mixRng(updateSeed, updateCounter++);
+        if (update.stepSeconds() > 0) {
+            double t = crossbars[1].time() + update.stepSeconds();
+            for (int l = 1; l <= layers; l++) {
+                crossbars[l].driftInPlace(t);
+            }
+        }
+        switch (update.mode()) {
+            case PROGRAM -> {
+                syncFromParamsInPlace(rng);
+                return;
+            }
+            case PULSED -> {
+                boolean stochastic = update.rounding() == UpdateConfig.Rounding.STOCHASTIC;
+                for (int l = 1; l <= layers; l++) {
+                    FMatrixRMaj w = weights[l].value();
+                    crossbars[l].effectiveWeights(change[l]);
+                    float[] d = change[l].data;
+                    for (int k = 0; k < d.length; k++) {
+                        d[k] = w.data[k] - d[k];
+                    }
+                    pulses += crossbars[l].pulseUpdateInPlace(change[l], update.maxPulses(), stochastic, rng);
+                }
+            }
+            case STOCHASTIC -> {
+                if (!gradientsReady) {
+                    throw new IllegalStateException(name + ": a stochastic pulse update needs the EP factors of a "
+                            + "backward pass first");
+                }
+                double eta = lr * phaseScale;
+                int bl = update.bitLength();
+                pulses += crossbars[1].coincidenceUpdateInPlace(diff[1], uIn, batch, eta, bl, rng);
+                for (int l = 2; l <= layers; l++) {
+                    pulses += crossbars[l].coincidenceUpdateInPlace(diff[l], mean[l - 1], batch, eta, bl, rng);
+                    pulses += crossbars[l].coincidenceUpdateInPlace(mean[l], diff[l - 1], batch, eta, bl, rng);
+                }
+            }
+        }
+        gradientsReady = false;
+        for (int l = 1; l <= layers; l++) {
+            crossbars[l].effectiveWeights(weights[l].value());
+        }
+    }
+
+    @Override
+    public long pulsesApplied() {
+        return pulses;
+    }
+
+    /** The format tag of {@link #substrateState()}. */
+    private static final int STATE_TAG = 0x41444842; // "ADHB"
+
+    @Override
+    public byte[] substrateState() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(STATE_TAG);
+            out.writeInt(layers);
+            out.writeLong(phaseCounter);
+            out.writeLong(updateCounter);
+            out.writeLong(pulses);
+            for (int l = 1; l <= layers; l++) {
+                crossbars[l].writeState(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void restoreSubstrateState(byte[] state) {
+        if (state == null) {
+            throw new IllegalArgumentException(name + ": no device state to restore");
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            int tag = in.readInt();
+            int l0 = in.readInt();
+            if (tag != STATE_TAG || l0 != layers) {
+                throw new IllegalArgumentException(name + ": the stored device state is not that of this block");
+            }
+            long pc = in.readLong(), uc = in.readLong(), pu = in.readLong();
+            for (int l = 1; l <= layers; l++) {
+                crossbars[l].readState(in);
+            }
+            if (in.available() != 0) {
+                throw new IllegalArgumentException(name + ": the stored device state has " + in.available()
+                        + " bytes too many for this block's crossbars");
+            }
+            phaseCounter = pc;
+            updateCounter = uc;
+            pulses = pu;
+        } catch (EOFException e) {
+            throw new IllegalArgumentException(name + ": the stored device state is too short for this block's "
+                    + "crossbars");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int l = 1; l <= layers; l++) {
+            crossbars[l].effectiveWeights(weights[l].value());
+        }
     }
 
     /**
@@ -289,14 +447,18 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         }
     }
 
-    /** Draws fresh per-row read-noise generators for the next phase (main thread; allocates once per phase). */
-    private void seedRowNoise() {
+    /**
+     * Starts a phase: a fresh phase generator (for the converters' stochastic rounding) and fresh per-row read-noise
+     * generators split from it (main thread; allocates once per phase).
+     */
+    private void startPhase() {
+        phaseRng = mixRng(noiseSeed, phaseCounter++);
         if (noiseTemplate.isOff()) {
             rowNoise = null;
             return;
         }
         for (int r = 0; r < batch; r++) {
-            rowNoiseStore[r] = noiseTemplate.withRng(noiseRng.split());
+            rowNoiseStore[r] = noiseTemplate.withRng(phaseRng.split());
         }
         rowNoise = rowNoiseStore;
     }
@@ -308,10 +470,11 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
                     + sizes[0]);
         }
         ensureBatch(input.getNumRows());
+        startPhase();
         ops.copy(input, uIn);
-        dac.quantizeInPlace(uIn.data, 0, batch * sizes[0], noiseRng);
+        dac.quantizeInPlace(uIn.data, 0, batch * sizes[0], phaseRng);
         relaxed = true;
-        seedRowNoise();
+        gradientsReady = false;
         phaseState = free;
         phaseBeta = 0.0;
         phaseSteps = relax.tFree();
@@ -319,7 +482,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         ops.parallel().forRange(batch, relaxTask);
         SettleResult result = collect();
         ops.copy(free[layers], outBuf);
-        adc.quantizeInPlace(outBuf.data, 0, batch * sizes[layers], noiseRng);
+        adc.quantizeInPlace(outBuf.data, 0, batch * sizes[layers], phaseRng);
         return result;
     }
 
@@ -392,7 +555,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         for (int k = 0; k < count; k++) {
             n[k] = b * d[k];
         }
-        dac.quantizeInPlace(n, 0, count, noiseRng);
+        dac.quantizeInPlace(n, 0, count, phaseRng);
     }
 
     @Override
@@ -411,15 +574,15 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         phaseFromZero = false;
         phaseState = plus;
         phaseBeta = ep.beta();
+        startPhase();
         prepareNudge(delta, phaseBeta);
-        seedRowNoise();
         ops.parallel().forRange(batch, nudgeTask);
         SettleResult result = collect();
         if (ep.estimator() == EpSettings.Estimator.CENTERED) {
             phaseState = minus;
             phaseBeta = -ep.beta();
+            startPhase();
             prepareNudge(delta, phaseBeta);
-            seedRowNoise();
             ops.parallel().forRange(batch, nudgeTask);
             result = result.merge(collect());
         }
@@ -429,10 +592,11 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
             ops.sumRowsDiff(paramScale, diff[l], null, 1.0, biases[l].grad());
         }
         if (needInputGrad) {
-            seedRowNoise();
+            startPhase();
             ops.parallel().forRange(batch, inputGradTask);
-            adc.quantizeInPlace(gradU.data, 0, batch * sizes[0], noiseRng);
+            adc.quantizeInPlace(gradU.data, 0, batch * sizes[0], phaseRng);
         }
+        gradientsReady = true;
         return result;
     }
 

@@ -1,5 +1,8 @@
 package org.ffebm.analog.device;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -311,6 +314,49 @@ public final class DeviceArray implements ConductanceView {
             double te = clock - tWritten[k];
             g[k] = te > t0 ? gWritten[k] * Math.pow(te / t0, -nu[k]) : gWritten[k];
         }
+    }
+
+    /**
+     * Writes the state that changes during training: every conductance, the conductance and time of its last write,
+     * and the clock. The per-device parameters are not written; they are a function of the construction seed.
+     *
+     * @param out (Output) the stream, advanced by 8 + 24·rows·cols bytes
+     * @throws IOException if the stream fails
+     */
+    public void writeState(DataOutput out) throws IOException {
+        out.writeDouble(clock);
+        for (int k = 0; k < g.length; k++) {
+            out.writeDouble(g[k]);
+            out.writeDouble(gWritten[k]);
+            out.writeDouble(tWritten[k]);
+        }
+    }
+
+    /**
+     * Reads what {@link #writeState} wrote, into an array of the same shape and configuration.
+     *
+     * @param in (Input) the stream, advanced
+     * @throws IOException if the stream fails or ends early
+     * @throws IllegalArgumentException if a value is not finite or outside a device's bounds
+     */
+    public void readState(DataInput in) throws IOException {
+        double c = in.readDouble();
+        if (!(c >= 0) || !Double.isFinite(c)) {
+            throw new IllegalArgumentException("device state: clock " + c + " is not a finite time >= 0");
+        }
+        for (int k = 0; k < g.length; k++) {
+            double v = in.readDouble();
+            double w = in.readDouble();
+            double t = in.readDouble();
+            if (!(v >= 0) || !Double.isFinite(v) || !(w >= 0) || !Double.isFinite(w) || !(t <= c)) {
+                throw new IllegalArgumentException("device state: device " + k + " has conductance " + v
+                        + " S, written " + w + " S at " + t + " s (clock " + c + " s)");
+            }
+            g[k] = v;
+            gWritten[k] = w;
+            tWritten[k] = t;
+        }
+        clock = c;
     }
 
     /** The array's clock in seconds (0 at construction). */

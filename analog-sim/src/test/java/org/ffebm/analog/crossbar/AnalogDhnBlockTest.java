@@ -35,12 +35,15 @@ class AnalogDhnBlockTest {
 
     private static final int[] LAYERS = {13, 9, 5};
     private static final int IN = 11;
+    /** Write-verify re-programming, no clock: the update mode of the ideal-equivalence tests. */
+    static final UpdateConfig PROGRAM = new UpdateConfig(UpdateConfig.Mode.PROGRAM, UpdateConfig.Rounding.NEAREST, 255,
+            31, 0);
 
     private static AnalogDhnBlock analog(F32Ops ops, RelaxSettings relax, CrossbarConfig xb, DeviceConfig dev,
                                          long seed) {
         return new AnalogDhnBlock(ops, "a", IN, LAYERS, relax, 1.5, new SplittableRandom(seed), xb, dev,
                 ConverterConfig.ideal(ConverterConfig.Kind.DAC), ConverterConfig.ideal(ConverterConfig.Kind.ADC),
-                new SplittableRandom(seed + 100), new SplittableRandom(seed + 200));
+                PROGRAM, new SplittableRandom(seed + 100), new SplittableRandom(seed + 200));
     }
 
     private static FMatrixRMaj uniform(int r, int c, double lo, double hi, SplittableRandom rng) {
@@ -183,7 +186,7 @@ class AnalogDhnBlockTest {
         ConverterConfig adcCfg = ConverterConfig.of(ConverterConfig.Kind.ADC, 4, -1, 1);
         AnalogDhnBlock an = new AnalogDhnBlock(ops, "a", IN, LAYERS, relax, 1.5, new SplittableRandom(8),
                 CrossbarConfig.defaults(), DeviceConfig.defaults(), ConverterConfig.of(ConverterConfig.Kind.DAC, 3, 0, 1),
-                adcCfg, new SplittableRandom(9), new SplittableRandom(10));
+                adcCfg, PROGRAM, new SplittableRandom(9), new SplittableRandom(10));
         AnalogDhnBlock ideal = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults(), 8);
         FMatrixRMaj u = uniform(3, IN, 0, 1, new SplittableRandom(4));
         an.relaxFree(u);
@@ -207,7 +210,7 @@ class AnalogDhnBlockTest {
 
     /**
      * End to end through core's hybrid gradient and optimiser: three training steps (gradient, optimiser step, then
-     * {@link AnalogDhnBlock#syncFromParamsInPlace} re-programs the ideal devices) give the same weights, bit for bit,
+     * {@link AnalogDhnBlock#stepAppliedInPlace} re-programs the ideal devices) give the same weights, bit for bit,
      * as the same steps on core's DenseDhnBlock.
      */
     @Test
@@ -240,7 +243,7 @@ class AnalogDhnBlockTest {
             assertEquals(rd.lossSum(), ra.lossSum(), 0.0, "loss at step " + step);
             od.step();
             oa.step();
-            an.syncFromParamsInPlace(null);
+            an.stepAppliedInPlace(oa.lr("a"));
             for (int p = 0; p < md.params().size(); p++) {
                 assertBitwise(md.params().get(p).value(), ma.params().get(p).value(),
                         "step " + step + " " + md.params().get(p).name());

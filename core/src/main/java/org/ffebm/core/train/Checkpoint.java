@@ -17,13 +17,17 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 import org.ejml.data.FMatrixRMaj;
+import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.Param;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
@@ -47,8 +51,13 @@ import org.ffebm.core.tensor.F32Ops;
  *   parameters     int32 count, then per parameter: name (int32 n + n bytes UTF-8), rows int32, cols int32,
  *                  rows·cols float32 (raw IEEE bits, row-major)
  *   optimizer state int32 count, then per buffer: rows int32, cols int32, rows·cols float32
+ *   substrate state int32 count, then per energy block that has one: block name (int32 n + n bytes UTF-8),
+ *                  int32 n + n bytes written by {@link EnergyBlock#substrateState()} (device conductances, clocks,
+ *                  noise-stream positions of blocks on crossbars)                                     [version 2]
  *   checksum       int64    CRC-32 of every byte before it
  * </pre>
+ * Version 1 files (without the substrate section) are still read; blocks on a substrate are then re-programmed from
+ * the stored weights, so such a resumed analog run is exact only for ideal devices.
  * Parameters are in {@link FfEbm#params()} order; optimizer buffers in {@link Optimizer#state()} order. The shuffling
  * and initial-weight generators are not stored: the {@link Trainer} derives them from the configuration's seed and the
  * epoch index, so they need no state.
@@ -61,7 +70,7 @@ public final class Checkpoint {
     /** The first eight bytes of every checkpoint file. */
     public static final String MAGIC = "FFEBMCKP";
     /** The format version this class writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** The longest name or configuration text accepted when reading, in bytes (guards against garbage lengths). */
     private static final int MAX_TEXT_BYTES = 1 << 20;
 
@@ -100,9 +109,10 @@ public final class Checkpoint {
     private final long steps;
     private final List<Tensor> params;
     private final List<Tensor> state;
+    private final Map<String, byte[]> substrate;
 
     Checkpoint(String configText, RunConfig config, Shape inputShape, int epochsDone, long steps,
-                       List<Tensor> params, List<Tensor> state) {
+               List<Tensor> params, List<Tensor> state, Map<String, byte[]> substrate) {
         this.configText = configText;
         this.config = config;
         this.inputShape = inputShape;
@@ -110,6 +120,7 @@ public final class Checkpoint {
         this.steps = steps;
         this.params = List.copyOf(params);
         this.state = List.copyOf(state);
+        this.substrate = Collections.unmodifiableMap(new LinkedHashMap<>(substrate));
     }
 
     /**
@@ -128,8 +139,15 @@ public final class Checkpoint {
         for (int i = 0; i < buffers.size(); i++) {
             s.add(Tensor.of("state[" + i + "]", buffers.get(i)));
         }
+        Map<String, byte[]> sub = new LinkedHashMap<>();
+        for (EnergyBlock<FMatrixRMaj> b : trainer.model().energy()) {
+            byte[] bytes = b.substrateState();
+            if (bytes != null) {
+                sub.put(b.name(), bytes);
+            }
+        }
         return new Checkpoint(trainer.config().toText(), trainer.config(), trainer.model().inputShape(),
-                trainer.epochsDone(), trainer.optimizer().steps(), p, s);
+                trainer.epochsDone(), trainer.optimizer().steps(), p, s, sub);
     }
 
     /**
@@ -176,6 +194,12 @@ public final class Checkpoint {
                 out.writeInt(state.size());
                 for (Tensor t : state) {
                     writeMatrix(out, t);
+                }
+                out.writeInt(substrate.size());
+                for (Map.Entry<String, byte[]> e : substrate.entrySet()) {
+                    writeText(out, e.getKey());
+                    out.writeInt(e.getValue().length);
+                    out.write(e.getValue());
                 }
                 out.flush();
                 // the checksum itself is not part of the checksum: write it past the checked stream
@@ -247,9 +271,9 @@ public final class Checkpoint {
         }
         b.position(magic.length);
         int version = b.getInt();
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IllegalArgumentException("checkpoint format version " + version + " is not supported (this "
-                    + "ffebm reads version " + VERSION + ")");
+                    + "ffebm reads versions 1 and " + VERSION + ")");
         }
         try {
             String text = readText(b, "configuration");
@@ -278,6 +302,17 @@ public final class Checkpoint {
             for (int i = 0; i < ns; i++) {
                 state.add(readMatrix(b, "state[" + i + "]"));
             }
+            Map<String, byte[]> sub = new LinkedHashMap<>();
+            if (version >= 2) {
+                int nb = readCount(b, "substrate state");
+                for (int i = 0; i < nb; i++) {
+                    String name = readText(b, "block name");
+                    int n = readCount(b, "substrate state bytes of " + name);
+                    byte[] blockState = new byte[n];
+                    b.get(blockState);
+                    sub.put(name, blockState);
+                }
+            }
             int end = b.position();
             long stored = b.getLong();
             if (b.hasRemaining()) {
@@ -290,7 +325,7 @@ public final class Checkpoint {
                 throw new IllegalArgumentException("corrupt checkpoint: checksum mismatch");
             }
             RunConfig config = parseConfig(text);
-            Checkpoint c = new Checkpoint(text, config, input, epochs, steps, params, state);
+            Checkpoint c = new Checkpoint(text, config, input, epochs, steps, params, state, sub);
             c.checkAgainstConfig();
             return c;
         } catch (BufferUnderflowException e) {
@@ -408,9 +443,22 @@ public final class Checkpoint {
         for (int i = 0; i < ps.size(); i++) {
             copyInto(params.get(i), ps.get(i).value());
         }
-        // blocks on a physical substrate re-program it from the restored values (device states themselves are not
-        // stored: a resumed analog run is exact only for noiseless, continuous devices)
-        trainer.paramsChanged();
+        for (String name : substrate.keySet()) {
+            if (trainer.model().energy().stream().noneMatch(b -> b.name().equals(name))) {
+                throw new IllegalArgumentException("checkpoint holds substrate state of block " + name
+                        + ", which the model does not have");
+            }
+        }
+        // blocks on a physical substrate get their stored device states back; without them (a version 1 file) they
+        // re-program from the restored weights
+        for (EnergyBlock<FMatrixRMaj> b : trainer.model().energy()) {
+            byte[] bytes = substrate.get(b.name());
+            if (bytes != null) {
+                b.restoreSubstrateState(bytes);
+            } else {
+                b.paramsChangedInPlace();
+            }
+        }
         for (int i = 0; i < buffers.size(); i++) {
             copyInto(state.get(i), buffers.get(i));
         }
@@ -455,5 +503,10 @@ public final class Checkpoint {
     /** The optimizer buffers in {@link Optimizer#state()} order. */
     public List<Tensor> state() {
         return state;
+    }
+
+    /** The substrate state of each energy block that has one, by block name (bytes not copied: read-only). */
+    public Map<String, byte[]> substrate() {
+        return substrate;
     }
 }

@@ -82,11 +82,27 @@ public final class Trainer {
         epochsDone = e;
     }
 
-    /** Tells every energy block that its parameters changed (after an optimiser step or a restore). */
+    /** Tells every energy block that its parameters were replaced (a restore). */
     public void paramsChanged() {
         for (EnergyBlock<FMatrixRMaj> b : model.energy()) {
             b.paramsChangedInPlace();
         }
+    }
+
+    /** Lets every energy block apply the optimiser's step to its substrate, with its group's learning rate. */
+    private void stepApplied() {
+        for (EnergyBlock<FMatrixRMaj> b : model.energy()) {
+            b.stepAppliedInPlace(optimizer.lr(b.name()));
+        }
+    }
+
+    /** Programming pulses applied by every energy block so far. */
+    public long pulsesApplied() {
+        long n = 0;
+        for (EnergyBlock<FMatrixRMaj> b : model.energy()) {
+            n += b.pulsesApplied();
+        }
+        return n;
     }
 
     /** The training order of epoch {@code e} (0-based). */
@@ -115,6 +131,7 @@ public final class Trainer {
             long correct = 0, seen = 0;
             int convergedBatches = 0;
             double maxResidual = 0;
+            long pulses0 = pulsesApplied();
             long t0 = System.nanoTime();
             for (int b = 0; b < batches; b++) {
                 int start = b * bs, count = Math.min(bs, n - start);
@@ -126,7 +143,7 @@ public final class Trainer {
                             + ": loss is " + r.lossSum() + "; lower the learning rate or beta");
                 }
                 optimizer.step();
-                paramsChanged();
+                stepApplied();
                 lossSum += r.lossSum();
                 correct += r.correct();
                 seen += count;
@@ -142,7 +159,7 @@ public final class Trainer {
             double conv = config.ep().tol() > 0 && !model.energy().isEmpty() ? (double) convergedBatches / batches
                     : Double.NaN;
             EpochMetrics m = new EpochMetrics(e + 1, lossSum / seen, (double) correct / seen, ev.loss(), ev.accuracy(),
-                    seconds, seen / seconds, conv, maxResidual);
+                    seconds, seen / seconds, conv, maxResidual, (double) (pulsesApplied() - pulses0) / batches);
             all.add(m);
             epochsDone = e + 1;
             try {

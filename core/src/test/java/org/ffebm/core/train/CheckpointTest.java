@@ -136,6 +136,7 @@ class CheckpointTest {
         assertBits(want.testAccuracy(), got.testAccuracy(), "test accuracy");
         assertBits(want.freeConverged(), got.freeConverged(), "free converged");
         assertBits(want.maxFreeResidual(), got.maxFreeResidual(), "max free residual");
+        assertBits(want.pulsesPerStep(), got.pulsesPerStep(), "pulses per step");
     }
 
     private static void assertBits(double want, double got, String what) {
@@ -240,7 +241,7 @@ class CheckpointTest {
         Checkpoint small = Checkpoint.of(trainer(config()));
         RunConfig other = config("ffebm.model.layers=16,20");
         Checkpoint mixed = new Checkpoint(other.toText(), other, small.inputShape(), 0, 0, small.params(),
-                small.state());
+                small.state(), small.substrate());
         Path file = dir.resolve("mixed.bin");
         mixed.write(file);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(file));
@@ -252,7 +253,7 @@ class CheckpointTest {
     void rejectsAnUnknownConfigurationKey() throws IOException {
         Checkpoint good = Checkpoint.of(trainer(config()));
         Checkpoint bad = new Checkpoint(good.configText() + "ffebm.model.colour=blue\n", good.config(),
-                good.inputShape(), 0, 0, good.params(), good.state());
+                good.inputShape(), 0, 0, good.params(), good.state(), good.substrate());
         Path file = dir.resolve("key.bin");
         bad.write(file);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(file));
