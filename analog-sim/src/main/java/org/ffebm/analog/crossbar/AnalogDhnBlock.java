@@ -442,6 +442,9 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         nudge.reshape(rows, sizes[layers]);
         outBuf.reshape(rows, sizes[layers]);
         engine.ensureRows(rows);
+        for (int l = 1; l <= layers; l++) {
+            crossbars[l].ensureRows(rows);
+        }
         if (rowNoiseStore.length < rows) {
             rowNoiseStore = new ReadNoise[rows];
         }

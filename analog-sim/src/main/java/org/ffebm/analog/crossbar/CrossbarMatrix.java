@@ -48,7 +48,9 @@ public final class CrossbarMatrix {
     private final DeviceArray[] neg;     // null for the reference mapping
     private final double[][] targets;    // per tile, programming workspace
     private final FMatrixRMaj effective; // out × in, weight units
-    private final float[] squares;       // out × in: Σ_pol G²/g_ref²
+    private final FMatrixRMaj squares;   // out × in: Σ_pol G²/g_ref²
+    private final FMatrixRMaj fwdV2, fwdVar;  // read-noise workspaces: batch × in (v²), batch × out (Σ G²v²)
+    private final FMatrixRMaj trV2, trVar;    // transpose read: batch × out, batch × in
     private final double additiveScale;  // n_dev/g_ref²
     private final double pulseWeight;    // Δw_min
     private final long[] rowMask;        // stochastic trains: workspace per output
@@ -117,7 +119,11 @@ public final class CrossbarMatrix {
             }
         }
         effective = new FMatrixRMaj(out, in);
-        squares = new float[out * in];
+        squares = new FMatrixRMaj(out, in);
+        fwdV2 = new FMatrixRMaj(0, in);
+        fwdVar = new FMatrixRMaj(0, out);
+        trV2 = new FMatrixRMaj(0, out);
+        trVar = new FMatrixRMaj(0, in);
         additiveScale = (differential ? 2.0 : 1.0) / (gRef * gRef);
         double gc = 0.5 * (device.gMin() + device.gMax());
         StepModel model = pos[0].model();
@@ -274,7 +280,7 @@ public final class CrossbarMatrix {
                         }
                         int k = (i0 + i) * in + j0 + j;
                         effective.data[k] = (float) w;
-                        squares[k] = (float) sq;
+                        squares.data[k] = (float) sq;
                     }
                 }
             }
@@ -508,28 +514,60 @@ public final class CrossbarMatrix {
     public void forward(FMatrixRMaj x, float beta, FMatrixRMaj y, int r0, int r1, ReadNoise[] noise) {
         gemm.multTransB(x, effective, beta, y, r0, r1);
         if (noise != null) {
-            for (int r = r0; r < r1; r++) {
-                ReadNoise nr = noise[r];
-                if (nr.isOff()) {
-                    continue;
-                }
-                int xo = r * in;
-                double sumV2 = 0;
-                for (int j = 0; j < in; j++) {
-                    double v = x.data[xo + j];
-                    sumV2 += v * v;
-                }
-                sumV2 *= additiveScale;
-                int yo = r * out;
-                for (int i = 0; i < out; i++) {
-                    double s = 0;
-                    int qo = i * in;
-                    for (int j = 0; j < in; j++) {
-                        double v = x.data[xo + j];
-                        s += squares[qo + j] * v * v;
-                    }
-                    y.data[yo + i] = (float) nr.perturbOutput(y.data[yo + i], sumV2, s);
-                }
+            addNoise(x, in, y, out, r0, r1, noise, fwdV2, fwdVar, false);
+        }
+    }
+
+    /**
+     * Sizes the read-noise workspaces for batches of up to {@code rows} rows. Call it on one thread before reading
+     * rows of such a batch from several threads; a single-threaded caller need not (reads grow them when needed).
+     *
+     * @param rows the largest batch
+     */
+    public void ensureRows(int rows) {
+        if (fwdV2.numRows < rows) {
+            fwdV2.reshape(rows, in);
+            fwdVar.reshape(rows, out);
+            trV2.reshape(rows, out);
+            trVar.reshape(rows, in);
+        }
+    }
+
+    /**
+     * Adds the output-referred read noise to rows [r0, r1) of y: per row, v² of the inputs, then Σ_j G²_ij v_j² for
+     * every output as one product with the cached squares (through the kernel), then one Gaussian per output.
+     */
+    private void addNoise(FMatrixRMaj x, int nIn, FMatrixRMaj y, int nOut, int r0, int r1, ReadNoise[] noise,
+                          FMatrixRMaj v2, FMatrixRMaj var, boolean transpose) {
+        if (v2.numRows < r1) {
+            ensureRows(r1);
+        }
+        for (int r = r0; r < r1; r++) {
+            int xo = r * nIn;
+            for (int j = 0; j < nIn; j++) {
+                float v = x.data[xo + j];
+                v2.data[xo + j] = v * v;
+            }
+        }
+        if (transpose) {
+            gemm.mult(v2, squares, 0f, var, r0, r1);
+        } else {
+            gemm.multTransB(v2, squares, 0f, var, r0, r1);
+        }
+        for (int r = r0; r < r1; r++) {
+            ReadNoise nr = noise[r];
+            if (nr.isOff()) {
+                continue;
+            }
+            int xo = r * nIn;
+            double sumV2 = 0;
+            for (int j = 0; j < nIn; j++) {
+                sumV2 += v2.data[xo + j];
+            }
+            sumV2 *= additiveScale;
+            int yo = r * nOut;
+            for (int i = 0; i < nOut; i++) {
+                y.data[yo + i] = (float) nr.perturbOutput(y.data[yo + i], sumV2, var.data[yo + i]);
             }
         }
     }
@@ -547,28 +585,8 @@ public final class CrossbarMatrix {
     public void transpose(FMatrixRMaj x, float beta, FMatrixRMaj y, int r0, int r1, ReadNoise[] noise) {
         gemm.mult(x, effective, beta, y, r0, r1);
         if (noise != null) {
-            for (int r = r0; r < r1; r++) {
-                ReadNoise nr = noise[r];
-                if (nr.isOff()) {
-                    continue;
-                }
-                int xo = r * out;
-                double sumV2 = 0;
-                for (int i = 0; i < out; i++) {
-                    double v = x.data[xo + i];
-                    sumV2 += v * v;
-                }
-                sumV2 *= additiveScale;
-                int yo = r * in;
-                for (int j = 0; j < in; j++) {
-                    double s = 0;
-                    for (int i = 0; i < out; i++) {
-                        double v = x.data[xo + i];
-                        s += squares[i * in + j] * v * v;
-                    }
-                    y.data[yo + j] = (float) nr.perturbOutput(y.data[yo + j], sumV2, s);
-                }
-            }
+            addNoise(x, out, y, in, r0, r1, noise, trV2, trVar, true);
         }
     }
+
 }

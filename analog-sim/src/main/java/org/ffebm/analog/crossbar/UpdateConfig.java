@@ -91,11 +91,12 @@ public record UpdateConfig(Mode mode, Rounding rounding, int maxPulses, int bitL
     }
 
     /**
-     * Pulsed updates rounded to nearest, at most 255 pulses (an 8-bit pulse counter), trains of 31 slots (Gokmen &amp;
-     * Vlasov 2016), 1 ms per training step.
+     * Pulse counts from the optimiser's change, rounded stochastically (changes smaller than one pulse, the common case
+     * for real devices, survive in expectation instead of being lost), at most 255 pulses (an 8-bit pulse counter),
+     * trains of 31 slots (Gokmen &amp; Vlasov 2016), 1 ms per training step.
      */
     public static UpdateConfig defaults() {
-        return new UpdateConfig(Mode.PULSED, Rounding.NEAREST, 255, 31, 1e-3);
+        return new UpdateConfig(Mode.PULSED, Rounding.STOCHASTIC, 255, 31, 1e-3);
     }
 
     /**
