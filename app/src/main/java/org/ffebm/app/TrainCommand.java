@@ -377,10 +377,12 @@ final class TrainCommand implements Callable<Integer> {
             metrics.close();
             dir.finish();
             EpochMetrics last = all.get(all.size() - 1);
+            double pulses = ((Number) summary.get("pulses_per_step")).doubleValue();
             spec.commandLine().getOut().println(String.format(Locale.ROOT,
-                    "%s: test accuracy %.2f%% (loss %.4f), train accuracy %.2f%%, %d epoch%s, %.1f s",
+                    "%s: test accuracy %.2f%% (loss %.4f), train accuracy %.2f%%, %d epoch%s, %.1f s%s",
                     dir.finalDir(), 100 * last.testAccuracy(), last.testLoss(), 100 * last.trainAccuracy(),
-                    last.epoch(), last.epoch() == 1 ? "" : "s", seconds));
+                    last.epoch(), last.epoch() == 1 ? "" : "s", seconds,
+                    pulses > 0 ? String.format(Locale.ROOT, ", %.3g programming pulses per step", pulses) : ""));
             return Main.EXIT_OK;
         } finally {
             metrics.close();
@@ -414,10 +416,11 @@ final class TrainCommand implements Callable<Integer> {
     private static Map<String, Object> summary(Setup s, List<EpochMetrics> all, double seconds, int resumedFrom) {
         EpochMetrics last = all.get(all.size() - 1);
         EpochMetrics best = last;
-        double sps = 0, training = 0;
+        double sps = 0, training = 0, pulses = 0;
         for (EpochMetrics m : all) {
             sps += m.samplesPerSecond();
             training += m.seconds();
+            pulses += m.pulsesPerStep();
             if (m.testAccuracy() > best.testAccuracy()) {
                 best = m;
             }
@@ -429,6 +432,7 @@ final class TrainCommand implements Callable<Integer> {
         o.put("train_loss", last.trainLoss());
         o.put("epochs", last.epoch());
         o.put("samples_per_second", sps / all.size());
+        o.put("pulses_per_step", pulses / all.size());
         o.put("seed", s.config().train().seed());
         o.put("parameters", s.trainer().model().parameterCount());
         o.put("model", describe(s.config().model(), s.trainer()));

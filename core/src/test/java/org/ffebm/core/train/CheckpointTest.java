@@ -206,6 +206,30 @@ class CheckpointTest {
         assertTrue(loadError(b).contains("version " + (Checkpoint.VERSION + 1)));
     }
 
+    /**
+     * A version 1 file (written before device states were stored: no substrate section) still loads: the same file
+     * with version 1 and without the empty substrate count, checksum recomputed.
+     */
+    @Test
+    void readsVersionOneFiles() throws IOException {
+        byte[] v2 = goodBytes();
+        int end = v2.length - 8; // before the checksum
+        assertEquals(0, ByteBuffer.wrap(v2).getInt(end - 4), "no substrate state in a core model");
+        byte[] v1 = java.util.Arrays.copyOf(v2, end - 4 + 8);
+        ByteBuffer.wrap(v1).putInt(8, 1);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(v1, 0, end - 4);
+        ByteBuffer.wrap(v1).putLong(end - 4, crc.getValue());
+        Path file = dir.resolve("v1.bin");
+        Files.write(file, v1);
+        Checkpoint c = Checkpoint.load(file);
+        assertEquals(1, c.epochsDone());
+        assertTrue(c.substrate().isEmpty());
+        Trainer fresh = trainer(c.config());
+        c.restore(fresh);
+        assertSameBits(trainer(c.config()), fresh);
+    }
+
     @Test
     void rejectsTruncatedFilesAtEveryLength() throws IOException {
         byte[] b = goodBytes();
