@@ -267,11 +267,11 @@ public final class CrossbarMatrix {
                 int i0 = tr * config.rows(), j0 = tc * config.cols();
                 for (int i = 0; i < h; i++) {
                     for (int j = 0; j < wd; j++) {
-                        double gp = pos[t].conductance(i, j);
+                        double gp = pos[t].conductanceAt(i * wd + j);
                         double w;
                         double sq;
                         if (neg != null) {
-                            double gn = neg[t].conductance(i, j);
+                            double gn = neg[t].conductanceAt(i * wd + j);
                             w = (gp - gn) / gRef;
                             sq = (gp * gp + gn * gn) * inv2;
                         } else {
@@ -327,14 +327,28 @@ public final class CrossbarMatrix {
         }
         final double inv = 1.0 / pulseWeight;
         long pulses = 0;
-        for (int i = 0; i < out; i++) {
-            for (int j = 0; j < in; j++) {
-                double x = delta.data[i * in + j] * inv;
-                double r = stochastic ? Math.floor(x + rng.nextDouble()) : (x < 0 ? -Math.floor(-x + 0.5)
-                        : Math.floor(x + 0.5));
-                int n = r > maxPulses ? maxPulses : (r < -maxPulses ? -maxPulses : (int) r);
-                if (n != 0) {
-                    pulses += pulse(i, j, n, rng);
+        for (int tr = 0; tr < tileRows; tr++) {
+            for (int tc = 0; tc < tileCols; tc++) {
+                int t = tr * tileCols + tc;
+                int h = tileHeight(tr), wd = tileWidth(tc);
+                int i0 = tr * config.rows(), j0 = tc * config.cols();
+                DeviceArray p = pos[t], q = neg == null ? null : neg[t];
+                for (int i = 0; i < h; i++) {
+                    int row = (i0 + i) * in + j0;
+                    for (int j = 0; j < wd; j++) {
+                        double x = delta.data[row + j] * inv;
+                        double r = stochastic ? Math.floor(x + rng.nextDouble())
+                                : (x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5));
+                        int n = r > maxPulses ? maxPulses : (r < -maxPulses ? -maxPulses : (int) r);
+                        if (n != 0) {
+                            int k = i * wd + j;
+                            p.pulseAtInPlace(k, n, rng);
+                            if (q != null) {
+                                q.pulseAtInPlace(k, -n, rng);
+                            }
+                            pulses += q == null ? Math.abs(n) : 2L * Math.abs(n);
+                        }
+                    }
                 }
             }
         }

@@ -210,7 +210,18 @@ public final class DeviceArray implements ConductanceView {
      * @throws IndexOutOfBoundsException if i or j is out of range
      */
     public void pulseInPlace(int i, int j, int signedPulses, SplittableRandom rng) {
-        int k = index(i, j);
+        pulseAtInPlace(index(i, j), signedPulses, rng);
+    }
+
+    /**
+     * {@link #pulseInPlace} by row-major index k = i·cols + j, for bulk updates that walk the array in order.
+     *
+     * @param k the device's row-major index, 0 &le; k &lt; rows·cols
+     * @param signedPulses number of pulses: &gt; 0 up, &lt; 0 down
+     * @param rng (Input) generator of the cycle-to-cycle noise; may be null when {@code cycle-noise} is 0
+     * @throws ArrayIndexOutOfBoundsException if k is out of range
+     */
+    public void pulseAtInPlace(int k, int signedPulses, SplittableRandom rng) {
         if (stuck[k] || signedPulses == 0) {
             return;
         }
@@ -382,6 +393,17 @@ public final class DeviceArray implements ConductanceView {
     @Override
     public double conductance(int i, int j) {
         return g[index(i, j)];
+    }
+
+    /**
+     * The conductance of device k = i·cols + j in siemens, for bulk reads that walk the array in order.
+     *
+     * @param k the row-major index
+     * @return the conductance
+     * @throws ArrayIndexOutOfBoundsException if k is out of range
+     */
+    public double conductanceAt(int k) {
+        return g[k];
     }
 
     /** The lower bound of device (i, j) in siemens. */
