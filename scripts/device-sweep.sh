@@ -6,7 +6,8 @@
 #
 # DATA_DIR defaults to /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist), OUT_DIR to
 # runs/device-sweep. Runs go two at a time, one thread each (set JOBS to change); a row whose run directory exists is
-# skipped, so the script resumes after an interruption. FFEBM names the launcher (default: ./ffebm of this checkout).
+# skipped, so the script resumes after an interruption. FFEBM names the launcher (default: ./ffebm of this checkout);
+# SKIP is a regular expression of row names to leave out (e.g. SKIP='trains|pcm').
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 data="${1:-/usr/share/datasets/fashion-mnist}"
@@ -58,4 +59,4 @@ run_row() {
 }
 export -f run_row
 export out data ffebm root
-printf '%s\n' "$rows" | xargs -P "$jobs" -I{} bash -c 'run_row "$@"' _ {}
+printf '%s\n' "$rows" | grep -Ev "^(${SKIP:-^$})\|" | xargs -P "$jobs" -I{} bash -c 'run_row "$@"' _ {}
