@@ -1,0 +1,126 @@
+package org.ffebm.digital.layer;
+
+import java.util.List;
+import java.util.Objects;
+import org.ejml.data.ReshapeMatrix;
+import org.ffebm.core.block.FeedforwardBlock;
+import org.ffebm.core.block.Param;
+import org.ffebm.core.block.Shape;
+import org.ffebm.core.tensor.Parallel;
+import org.ffebm.core.tensor.TensorOps;
+
+/**
+ * A 2-D pooling layer: each channel separately, every kh×kw window at stride s (no padding) is reduced to one value,
+ * c×h×w → c×h'×w' with h' = ⌊(h − kh)/s⌋ + 1, w' = ⌊(w − kw)/s⌋ + 1 ({@link ConvGeometry}). The subclasses say how
+ * a window is reduced. No parameters.
+ *
+ * @param <M> the matrix type of the back end
+ */
+public abstract sealed class Pool2d<M extends ReshapeMatrix> implements FeedforwardBlock<M>, DigitalCost
+        permits MaxPool2d, AvgPool2d {
+
+    final TensorOps<M> ops;
+    final Raw<M> raw;
+    final String name;
+    final ConvGeometry geometry;
+    private final Shape outShape;
+    final int inSize, outSize, fan;
+    /** (c·h'·w') × (kh·kw) input offsets, see {@link Windows#windows}. */
+    final int[] windows;
+    final M output, gradIn;
+    M input, gradOut;
+    private final Parallel.RangeTask forwardTask = this::forwardRows;
+    private final Parallel.RangeTask backwardTask = this::backwardRange;
+
+    Pool2d(TensorOps<M> ops, String name, Shape in, int kernelH, int kernelW, int stride) {
+        this.ops = Objects.requireNonNull(ops, "ops");
+        this.name = Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(in, "in");
+        this.raw = Raw.of(ops);
+        this.geometry = ConvGeometry.of(name, in, in.channels(), kernelH, kernelW, stride, 0);
+        this.inSize = in.size();
+        this.outShape = geometry.outputShape();
+        this.outSize = outShape.size();
+        this.fan = geometry.windowSize();
+        this.windows = Windows.windows(geometry);
+        this.output = ops.zeros(0, outSize);
+        this.gradIn = ops.zeros(0, inSize);
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    /** The window geometry (outChannels = c, padding 0). */
+    public final ConvGeometry geometry() {
+        return geometry;
+    }
+
+    @Override
+    public final Shape inputShape() {
+        return geometry.input();
+    }
+
+    @Override
+    public final Shape outputShape() {
+        return outShape;
+    }
+
+    /**
+     * @throws org.ffebm.core.tensor.ShapeMismatchException if x does not have c·h·w columns
+     */
+    @Override
+    public final M forward(M x, boolean training) {
+        Checks.requireFeatures(name, "input", x, geometry.input());
+        input = x;
+        ops.reshape(output, x.getNumRows(), outSize);
+        prepare(x.getNumRows());
+        ops.parallel().forRange(x.getNumRows(), forwardTask);
+        return output;
+    }
+
+    /**
+     * @throws org.ffebm.core.tensor.ShapeMismatchException if g is not batch × c·h'·w'
+     * @throws IllegalStateException before the first forward
+     */
+    @Override
+    public final M backward(M g, double paramScale, boolean needInputGrad) {
+        Checks.requireForward(name, input);
+        Checks.requireBatch(name, "gradient", g, input.getNumRows(), outShape);
+        if (!needInputGrad) {
+            return null;
+        }
+        gradOut = g;
+        ops.reshape(gradIn, g.getNumRows(), inSize);
+        ops.parallel().forRange(g.getNumRows(), backwardTask);
+        gradOut = null;
+        return gradIn;
+    }
+
+    private void backwardRange(int b0, int b1) {
+        raw.zero(gradIn, b0 * inSize, b1 * inSize);
+        backwardRows(b0, b1);
+    }
+
+    /** Grows per-batch workspaces before a forward of {@code batch} rows (nothing by default). */
+    void prepare(int batch) {
+    }
+
+    /** output rows [b0, b1) from input. */
+    abstract void forwardRows(int b0, int b1);
+
+    /** Adds into gradIn rows [b0, b1) (already zero) the input gradient of gradOut rows [b0, b1). */
+    abstract void backwardRows(int b0, int b1);
+
+    @Override
+    public final List<Param<M>> params() {
+        return List.of();
+    }
+
+    /** 4·(c·h·w + c·h'·w'). */
+    @Override
+    public final long bytesPerSample() {
+        return DigitalCost.activationBytes(inputShape(), outputShape(), FP32_BYTES);
+    }
+}
