@@ -1,6 +1,7 @@
 package org.ffebm.app;
 
 import java.nio.file.Path;
+import org.ejml.data.FMatrixRMaj;
 import org.ffebm.analog.crossbar.AnalogBlocks;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
@@ -8,11 +9,14 @@ import org.ffebm.core.config.TrainConfig;
 import org.ffebm.core.data.Dataset;
 import org.ffebm.core.data.FashionMnist;
 import org.ffebm.core.data.TrainTest;
+import org.ffebm.core.model.EnergyBlockFactory;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.GemmF32;
 import org.ffebm.core.tensor.Kernels;
 import org.ffebm.core.tensor.Parallel;
 import org.ffebm.core.train.Trainer;
+import org.ffebm.digital.config.DigitalBlocks;
+import org.ffebm.digital.config.DigitalConfig;
 
 /**
  * What a command needs from a configuration's {@code ffebm.train.*} section besides the model: the float32 back end
@@ -66,13 +70,18 @@ final class Backend {
 
     /**
      * The trainer of a configuration: energy blocks on crossbars when its module sections ask for them
-     * ({@code ffebm.device.*} …), core's float DHN otherwise.
+     * ({@code ffebm.device.*} …), core's float DHN otherwise; digital blocks in the number formats of
+     * {@code ffebm.digital.*}.
+     *
+     * @throws IllegalArgumentException if {@code ffebm.digital.block-formats} names a block the model does not have
      */
     static Trainer trainer(RunConfig config, F32Ops ops, Shape inputShape) {
-        if (AnalogBlocks.requested(config.modules())) {
-            return new Trainer(config, ops, inputShape, AnalogBlocks.factory(config.modules(), config.train().seed()));
-        }
-        return new Trainer(config, ops, inputShape);
+        DigitalBlocks<FMatrixRMaj> digital = new DigitalBlocks<>(DigitalConfig.of(config.modules()));
+        EnergyBlockFactory<FMatrixRMaj> energy = AnalogBlocks.requested(config.modules())
+                ? AnalogBlocks.factory(config.modules(), config.train().seed()) : EnergyBlockFactory.dense();
+        Trainer t = new Trainer(config, ops, inputShape, energy, digital);
+        digital.checkAllNamesUsed();
+        return t;
     }
 
     /** The shape of one sample of a data set. */

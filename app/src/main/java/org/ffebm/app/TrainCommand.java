@@ -17,8 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.ffebm.core.config.ModelConfig;
 import org.ffebm.analog.crossbar.AnalogBlocks;
+import org.ffebm.core.config.ModelConfig;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
 import org.ffebm.core.data.TrainTest;
@@ -29,6 +29,7 @@ import org.ffebm.core.train.Checkpoint;
 import org.ffebm.core.train.EpochMetrics;
 import org.ffebm.core.train.TrainListener;
 import org.ffebm.core.train.Trainer;
+import org.ffebm.digital.config.DigitalBlocks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -198,6 +199,11 @@ final class TrainCommand implements Callable<Integer> {
             // every device, crossbar, converter and update default is written into the run's configuration
             cfg = cfg.withModules(AnalogBlocks.resolve(device, cfg.modules()));
         }
+        // and every number-format default of the digital blocks
+        Properties modules = new Properties();
+        modules.putAll(cfg.modules());
+        modules.putAll(DigitalBlocks.resolve(cfg.modules()));
+        cfg = cfg.withModules(modules);
         RunDir dir = RunDir.forNew(out != null ? out : RunDir.defaultOut(LocalDateTime.now()), force);
         return build(cfg, dir, null, List.of(), false);
     }

@@ -82,6 +82,10 @@ class TrainErrorsTest {
         "--set ffebm.update.bit-length=65|ffebm.update.bit-length must be <= 64, was 65",
         "--set ffebm.adc.bits=4 --set ffebm.adc.clip=false|ffebm.adc.clip must be true",
         "--set ffebm.crossbar.rows=0|ffebm.crossbar.rows",
+        "--set ffebm.digital.format=fp8|ffebm.digital.format",
+        "--set ffebm.digital.block-formats=readout|ffebm.digital.block-formats must be a comma-separated list",
+        "--set ffebm.digital.block-formats=redout=int8|ffebm.digital.block-formats names [redout], which the model "
+            + "does not have",
     })
     void badInputIsOneLineAndExitTwo(String spec) throws IOException {
         String[] parts = spec.split("\\|");

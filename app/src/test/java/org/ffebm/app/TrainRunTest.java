@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.ffebm.core.config.RunConfig;
+import org.ffebm.digital.config.DigitalConfig;
 import org.ffebm.core.train.EpochMetrics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,9 @@ class TrainRunTest {
     void configIsTheResolvedConfigurationWithEveryKey() throws IOException {
         Properties p = new Properties();
         p.load(new StringReader(Files.readString(reference.resolve("config.properties"))));
-        assertEquals(RunConfig.defaults().toProperties().stringPropertyNames(), p.stringPropertyNames());
+        java.util.Set<String> expected = new java.util.TreeSet<>(RunConfig.defaults().toProperties().stringPropertyNames());
+        expected.addAll(DigitalConfig.defaults().toProperties().stringPropertyNames());
+        assertEquals(expected, new java.util.TreeSet<>(p.stringPropertyNames()));
         RunConfig c = RunConfig.of(p);
         assertEquals(2, c.train().epochs());
         assertEquals(64, c.train().batchSize());
@@ -260,6 +263,20 @@ class TrainRunTest {
         assertEquals(nonTiming(reference), nonTiming(copy));
         assertEquals(Files.readString(reference.resolve("config.properties")),
                 Files.readString(copy.resolve("config.properties")));
+    }
+
+    /** Digital blocks in bf16 change the run (activations and gradients rounded) but it still trains. */
+    @Test
+    void numberFormatsOfTheDigitalBlocks() throws IOException {
+        Path out = tmp.resolve("bf16");
+        Cli.Result r = Cli.run(tiny(out, "--set", "ffebm.digital.format=bf16", "--set",
+                "ffebm.digital.block-formats=readout=int8", "--quiet"));
+        assertEquals(0, r.code(), r.toString());
+        assertNotEquals(nonTiming(reference), nonTiming(out));
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(out.resolve("config.properties"))));
+        assertEquals("bf16", p.getProperty("ffebm.digital.format"));
+        assertEquals("readout=int8", p.getProperty("ffebm.digital.block-formats"));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.ffebm.analog.crossbar;
 
+import java.util.List;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
@@ -20,14 +21,18 @@ public final class AnalogBlocks {
     private AnalogBlocks() {
     }
 
-    /** Whether a configuration's module sections ask for analog blocks (any device, crossbar or converter key). */
+    /** The key prefixes of the analog sections. */
+    public static final List<String> PREFIXES = List.of(DeviceConfig.PREFIX, CrossbarConfig.PREFIX,
+            ConverterConfig.Kind.DAC.prefix(), ConverterConfig.Kind.ADC.prefix(), UpdateConfig.PREFIX);
+
+    /** Whether a configuration's module sections ask for analog blocks (any device, crossbar, converter or update key). */
     public static boolean requested(Properties modules) {
-        return !modules.isEmpty();
+        return modules.stringPropertyNames().stream().anyMatch(k -> PREFIXES.stream().anyMatch(k::startsWith));
     }
 
     /**
      * The module sections with every default written, starting from a preset (or the ideal device when null) and
-     * overriding with the given keys.
+     * overriding with the given keys; keys of other modules' sections are copied through unchanged.
      *
      * @param preset a {@link DevicePresets} name, or null
      * @param modules (Input) keys that override the preset; not modified
@@ -48,6 +53,11 @@ public final class AnalogBlocks {
         ConverterConfig.of(p, ConverterConfig.Kind.DAC).write(out);
         ConverterConfig.of(p, ConverterConfig.Kind.ADC).write(out);
         UpdateConfig.of(p).write(out);
+        for (String k : modules.stringPropertyNames()) {
+            if (PREFIXES.stream().noneMatch(k::startsWith)) {
+                out.setProperty(k, modules.getProperty(k)); // other modules' sections pass through
+            }
+        }
         return out;
     }
 

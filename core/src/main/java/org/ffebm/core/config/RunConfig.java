@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * value, defaults included, so a run's resolved configuration reproduces it.
  *
  * <p>Sections owned by other modules ({@link #MODULE_PREFIXES}: the devices, crossbar, converters and updates of
- * analog-sim) travel in {@link #modules()} as plain properties: core keeps and writes them, and the module that uses them
+ * analog-sim, the number formats of digital-sim) travel in {@link #modules()} as plain properties: core keeps and writes them, and the module that uses them
  * validates them (rejecting its own unknown keys).
  *
  * @param modules properties whose keys all start with one of {@link #MODULE_PREFIXES}; copied
@@ -27,7 +27,7 @@ public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, Train
 
     /** Key prefixes of the sections that other modules own and validate. */
     public static final List<String> MODULE_PREFIXES = List.of("ffebm.device.", "ffebm.crossbar.", "ffebm.dac.",
-            "ffebm.adc.", "ffebm.update.");
+            "ffebm.adc.", "ffebm.update.", "ffebm.digital.");
 
     public RunConfig {
         if (model == null || ep == null || optim == null || train == null || modules == null) {

@@ -45,13 +45,26 @@ public final class ModelBuilder {
      */
     public static <M extends ReshapeMatrix> FfEbm<M> build(TensorOps<M> ops, ModelConfig model, EpConfig ep, Shape input,
                                                            SplittableRandom init, EnergyBlockFactory<M> factory) {
-        return model.algorithm().equals("bp") ? feedforward(ops, model, input, init)
-                : ffEbm(ops, model, ep.relax(model), input, init, factory);
+        return build(ops, model, ep, input, init, factory, DigitalBlockFactory.plain());
+    }
+
+    /**
+     * The same, with energy blocks made by {@code factory} and every digital block passed through {@code digital}
+     * (for example number formats from digital-sim).
+     *
+     * @param init the generator of the initial weights (consumed)
+     */
+    public static <M extends ReshapeMatrix> FfEbm<M> build(TensorOps<M> ops, ModelConfig model, EpConfig ep, Shape input,
+                                                           SplittableRandom init, EnergyBlockFactory<M> factory,
+                                                           DigitalBlockFactory<M> digital) {
+        return model.algorithm().equals("bp") ? feedforward(ops, model, input, init, digital)
+                : ffEbm(ops, model, ep.relax(model), input, init, factory, digital);
     }
 
     private static <M extends ReshapeMatrix> FfEbm<M> ffEbm(TensorOps<M> ops, ModelConfig model, RelaxSettings relax,
                                                             Shape input, SplittableRandom init,
-                                                            EnergyBlockFactory<M> factory) {
+                                                            EnergyBlockFactory<M> factory,
+                                                            DigitalBlockFactory<M> wrap) {
         int[] layers = model.layers();
         int k = model.blocks(), size = model.effectiveBlockSize();
         List<FeedforwardBlock<M>> digital = new ArrayList<>();
@@ -67,14 +80,14 @@ public final class ModelBuilder {
             } else {
                 f = new Identity<>(ffName, s);
             }
-            digital.add(f);
+            digital.add(wrap.wrap(ops, f));
             int[] blockLayers = Arrays.copyOfRange(layers, b * size, (b + 1) * size);
             EnergyBlock<M> eb = factory.create(ops, "eb" + (b + 1), f.outputShape().size(), blockLayers, relax,
                     model.initGain(), init);
             energy.add(eb);
             s = eb.outputShape();
         }
-        digital.add(readout(ops, model, s, init));
+        digital.add(wrap.wrap(ops, readout(ops, model, s, init)));
         return new FfEbm<>(ops, digital, energy, model.loss());
     }
 
@@ -86,7 +99,8 @@ public final class ModelBuilder {
 
     /** The backprop baseline: the same layer sizes as a feedforward network with hard-sigmoid activations. */
     private static <M extends ReshapeMatrix> FfEbm<M> feedforward(TensorOps<M> ops, ModelConfig model, Shape input,
-                                                                  SplittableRandom init) {
+                                                                  SplittableRandom init,
+                                                                  DigitalBlockFactory<M> wrap) {
         int[] layers = model.layers();
         List<FeedforwardBlock<M>> chain = new ArrayList<>();
         chain.add(Identity.flatten("flatten", input));
@@ -100,6 +114,9 @@ public final class ModelBuilder {
             }
         }
         chain.add(readout(ops, model, s, init));
+        for (int i = 0; i < chain.size(); i++) {
+            chain.set(i, wrap.wrap(ops, chain.get(i)));
+        }
         List<FeedforwardBlock<M>> digital = List.of(new Sequential<>("mlp", chain));
         return new FfEbm<>(ops, digital, List.of(), model.loss());
     }

@@ -13,6 +13,7 @@ import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.data.Dataset;
 import org.ffebm.core.eqprop.HybridGradient;
+import org.ffebm.core.model.DigitalBlockFactory;
 import org.ffebm.core.model.EnergyBlockFactory;
 import org.ffebm.core.model.FfEbm;
 import org.ffebm.core.model.ModelBuilder;
@@ -51,12 +52,22 @@ public final class Trainer {
      */
     public Trainer(RunConfig config, TensorOps<FMatrixRMaj> ops, Shape inputShape,
                    EnergyBlockFactory<FMatrixRMaj> factory) {
+        this(config, ops, inputShape, factory, DigitalBlockFactory.plain());
+    }
+
+    /**
+     * @param inputShape the shape of one sample
+     * @param factory makes the energy blocks (core's dense DHN, or another module's)
+     * @param digital shapes the digital blocks (e.g. number formats of digital-sim)
+     */
+    public Trainer(RunConfig config, TensorOps<FMatrixRMaj> ops, Shape inputShape,
+                   EnergyBlockFactory<FMatrixRMaj> factory, DigitalBlockFactory<FMatrixRMaj> digital) {
         this.config = config;
         this.ops = ops;
         SplittableRandom root = new SplittableRandom(config.train().seed());
         SplittableRandom init = root.split();
         this.shuffleSeed = root.split().nextLong();
-        this.model = ModelBuilder.build(ops, config.model(), config.ep(), inputShape, init, factory);
+        this.model = ModelBuilder.build(ops, config.model(), config.ep(), inputShape, init, factory, digital);
         this.optimizer = new Optimizer<>(ops, config.optim(), model.params());
         this.ep = config.ep().settings();
     }
