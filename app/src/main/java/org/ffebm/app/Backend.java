@@ -1,13 +1,16 @@
 package org.ffebm.app;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ejml.data.FMatrixRMaj;
 import org.ffebm.analog.crossbar.AnalogBlocks;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
+import org.ffebm.core.data.Cifar10;
 import org.ffebm.core.data.Dataset;
 import org.ffebm.core.data.FashionMnist;
+import org.ffebm.core.data.ImageNet32;
 import org.ffebm.core.data.TrainTest;
 import org.ffebm.core.model.EnergyBlockFactory;
 import org.ffebm.core.tensor.F32Ops;
@@ -48,8 +51,8 @@ final class Backend {
     }
 
     /**
-     * Loads the configured data ({@code ffebm.train.data}: an IDX directory, or empty for the embedded subset) and
-     * applies {@code limit-train} and {@code limit-test}.
+     * Loads the configured data ({@code ffebm.train.data}: a Fashion-MNIST IDX, CIFAR-10 or ImageNet32 directory, see
+     * {@link #load}, or empty for the embedded subset) and applies {@code limit-train} and {@code limit-test}.
      *
      * @param config (Input) the run's configuration; its class count must match the data's
      * @return the training and test sets
@@ -58,7 +61,7 @@ final class Backend {
      */
     static TrainTest loadData(RunConfig config) {
         TrainConfig t = config.train();
-        TrainTest all = t.data().isEmpty() ? FashionMnist.embedded() : FashionMnist.load(Path.of(t.data()));
+        TrainTest all = t.data().isEmpty() ? FashionMnist.embedded() : load(Path.of(t.data()));
         if (all.train().numClasses() != config.model().classes()) {
             throw new IllegalArgumentException("ffebm.model.classes = " + config.model().classes() + " but the data "
                     + all.train().name() + " has " + all.train().numClasses() + " classes");
@@ -66,6 +69,32 @@ final class Backend {
         int trainN = t.limitTrain() == 0 ? all.train().size() : t.limitTrain();
         int testN = t.limitTest() == 0 ? all.test().size() : t.limitTest();
         return all.limit(trainN, testN);
+    }
+
+    /**
+     * Reads a data directory in the format its files show: the CIFAR-10 binary batches ({@code data_batch_1.bin}, in
+     * the directory or its {@code cifar-10-batches-bin/}), the ImageNet32 archives ({@code train_data_batch_1.npz} or
+     * {@code val_data.npz}, in the directory or the folders the downloads unpack to), else Fashion-MNIST IDX files.
+     */
+    static TrainTest load(Path dir) {
+        if (anyExists(dir, Cifar10.TRAIN_FILES.get(0), Cifar10.SUBDIR + "/" + Cifar10.TRAIN_FILES.get(0))) {
+            return Cifar10.load(dir);
+        }
+        if (anyExists(dir, ImageNet32.trainFile(1), ImageNet32.VAL_FILE,
+                ImageNet32.TRAIN_SUBDIR + "/" + ImageNet32.trainFile(1),
+                ImageNet32.VAL_SUBDIR + "/" + ImageNet32.VAL_FILE)) {
+            return ImageNet32.load(dir);
+        }
+        return FashionMnist.load(dir);
+    }
+
+    private static boolean anyExists(Path dir, String... names) {
+        for (String n : names) {
+            if (Files.isRegularFile(dir.resolve(n))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -265,6 +265,29 @@ class TrainRunTest {
                 Files.readString(copy.resolve("config.properties")));
     }
 
+    /** A directory of CIFAR-10 binary batches is recognised by its files and trains a 3×32×32 model. */
+    @Test
+    void cifarDirectoryIsRecognised() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("cifar").resolve("cifar-10-batches-bin"));
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (String f : new String[] {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+            "data_batch_5.bin", "test_batch.bin"}) {
+            byte[] b = new byte[4 * 3073];
+            for (int r = 0; r < 4; r++) {
+                b[r * 3073] = (byte) rng.nextInt(10);
+                for (int k = 1; k < 3073; k++) {
+                    b[r * 3073 + k] = (byte) rng.nextInt(256);
+                }
+            }
+            Files.write(data.resolve(f), b);
+        }
+        Path out = tmp.resolve("cifar-run");
+        Cli.Result r = Cli.run("train", "--data", tmp.resolve("cifar").toString(), "--out", out.toString(), "--epochs",
+                "1", "--batch-size", "8", "--set", "ffebm.model.layers=16", "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"test_accuracy\""));
+    }
+
     /** Digital blocks in bf16 change the run (activations and gradients rounded) but it still trains. */
     @Test
     void numberFormatsOfTheDigitalBlocks() throws IOException {
