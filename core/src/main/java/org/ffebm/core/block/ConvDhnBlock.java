@@ -124,7 +124,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
      *                                  both shapes)
      * @throws NullPointerException if an argument is null
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public ConvDhnBlock(TensorOps<M> ops, String name, Shape inputShape, List<ConvLayer> layerSpecs,
                         RelaxSettings relax, double initGain, SplittableRandom init) {
         this.ops = Objects.requireNonNull(ops, "ops");

@@ -491,13 +491,19 @@ class ConvDhnBlockTest {
                     ConvLayer.of(3, new int[] {3, 4, 2}, "ma-"), relax, 1.5, new SplittableRandom(3));
             b.relaxFree(randomF(4, IN.size(), new SplittableRandom(2), false));
             b.continueFree(5);
-            long before = bean.getCurrentThreadAllocatedBytes();
-            for (int rep = 0; rep < 100; rep++) {
-                b.continueFree(5);
+            // 500 steps per round: one 16-byte object per step would show as 8000 bytes in every round. The least of
+            // five rounds is taken because while the JIT compiles the loop, single rounds were seen to count 128 to
+            // 2400 bytes on this thread now and then (in the full suite and standalone), never under -Xint, where 40
+            // rounds of each order counted 0: the block's code allocates nothing.
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 5; round++) {
+                long before = bean.getCurrentThreadAllocatedBytes();
+                for (int rep = 0; rep < 100; rep++) {
+                    b.continueFree(5);
+                }
+                least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
             }
-            long allocated = bean.getCurrentThreadAllocatedBytes() - before;
-            // 500 steps: one 16-byte object per step would show as 8000 bytes
-            assertTrue(allocated < 1024, order + ": allocated " + allocated + " bytes in 500 relaxation steps");
+            assertTrue(least < 1024, order + ": allocated " + least + " bytes in 500 relaxation steps");
         }
     }
 
