@@ -222,6 +222,224 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
     }
 
     @Override
+    public void fillRows(FMatrixRMaj m, double value, int r0, int r1) {
+        ConvChecks.rows("fillRows", m, r0, r1);
+        java.util.Arrays.fill(m.data, r0 * m.numCols, r1 * m.numCols, (float) value);
+    }
+
+    @Override
+    public void im2col(FMatrixRMaj x, ConvGeometry g, FMatrixRMaj col, int r0, int r1) {
+        ConvChecks.im2col("im2col", x, g, col, r0, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int p = g.padding(), ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), patch = g.patchSize();
+        final float[] xd = x.data, cd = col.data;
+        for (int b = r0; b < r1; b++) {
+            final int xb = b * in;
+            int q = b * ho * wo * patch;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++) {
+                    final int iw0 = ow * s - p;
+                    for (int c = 0; c < channels; c++) {
+                        for (int i = 0; i < k; i++) {
+                            final int ih = oh * s - p + i;
+                            if (ih < 0 || ih >= h) {
+                                for (int j = 0; j < k; j++) {
+                                    cd[q++] = 0f;
+                                }
+                                continue;
+                            }
+                            final int xr = xb + (c * h + ih) * w;
+                            for (int j = 0; j < k; j++) {
+                                final int iw = iw0 + j;
+                                cd[q++] = iw >= 0 && iw < w ? xd[xr + iw] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(FMatrixRMaj col, ConvGeometry g, double beta, FMatrixRMaj x, int r0, int r1) {
+        ConvChecks.im2col("col2im", x, g, col, r0, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int p = g.padding(), ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), patch = g.patchSize();
+        final float[] xd = x.data, cd = col.data;
+        final float bt = (float) beta;
+        for (int b = r0; b < r1; b++) {
+            final int xb = b * in;
+            if (beta == 0) {
+                java.util.Arrays.fill(xd, xb, xb + in, 0f);
+            } else if (beta != 1) {
+                for (int e = xb; e < xb + in; e++) {
+                    xd[e] *= bt;
+                }
+            }
+            int q = b * ho * wo * patch;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++) {
+                    final int iw0 = ow * s - p;
+                    for (int c = 0; c < channels; c++) {
+                        for (int i = 0; i < k; i++) {
+                            final int ih = oh * s - p + i;
+                            if (ih < 0 || ih >= h) {
+                                q += k;
+                                continue;
+                            }
+                            final int xr = xb + (c * h + ih) * w;
+                            for (int j = 0; j < k; j++, q++) {
+                                final int iw = iw0 + j;
+                                if (iw >= 0 && iw < w) {
+                                    xd[xr + iw] += cd[q];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void pixelsToChannels(FMatrixRMaj src, int pixels, FMatrixRMaj dst, int r0, int r1) {
+        ConvChecks.pixels("pixelsToChannels", src, pixels, dst, r0, r1);
+        final int channels = src.numCols, n = dst.numCols;
+        final float[] sd = src.data, dd = dst.data;
+        for (int b = r0; b < r1; b++) {
+            final int db = b * n;
+            for (int q = 0; q < pixels; q++) {
+                final int sr = (b * pixels + q) * channels;
+                for (int c = 0; c < channels; c++) {
+                    dd[db + c * pixels + q] = sd[sr + c];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelsToPixels(FMatrixRMaj src, int pixels, FMatrixRMaj dst, int r0, int r1) {
+        ConvChecks.pixels("channelsToPixels", dst, pixels, src, r0, r1);
+        final int channels = dst.numCols, n = src.numCols;
+        final float[] sd = src.data, dd = dst.data;
+        for (int b = r0; b < r1; b++) {
+            final int sb = b * n;
+            for (int q = 0; q < pixels; q++) {
+                final int dr = (b * pixels + q) * channels;
+                for (int c = 0; c < channels; c++) {
+                    dd[dr + c] = sd[sb + c * pixels + q];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPool(FMatrixRMaj x, ConvGeometry g, FMatrixRMaj out, int[] argmax, int r0, int r1) {
+        ConvChecks.pool("maxPool", x, g, out, r0, r1);
+        ConvChecks.argmax("maxPool", argmax, g, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), n = g.poolOutputSize();
+        final float[] xd = x.data, od = out.data;
+        for (int b = r0; b < r1; b++) {
+            final int xb = b * in;
+            int o = b * n;
+            for (int c = 0; c < channels; c++) {
+                for (int oh = 0; oh < ho; oh++) {
+                    for (int ow = 0; ow < wo; ow++, o++) {
+                        final int first = (c * h + oh * s) * w + ow * s;
+                        int best = first;
+                        float max = xd[xb + first];
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0, a = first + i * w; j < k; j++, a++) {
+                                float v = xd[xb + a];
+                                if (v > max || (v != v && max == max)) {
+                                    max = v;
+                                    best = a;
+                                }
+                            }
+                        }
+                        od[o] = max;
+                        argmax[o] = best;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxUnpool(FMatrixRMaj src, int[] argmax, ConvGeometry g, FMatrixRMaj dst, int r0, int r1) {
+        ConvChecks.pool("maxUnpool", dst, g, src, r0, r1);
+        ConvChecks.argmax("maxUnpool", argmax, g, r1);
+        final int in = g.inputSize(), n = g.poolOutputSize();
+        final float[] sd = src.data, dd = dst.data;
+        for (int b = r0; b < r1; b++) {
+            final int db = b * in;
+            java.util.Arrays.fill(dd, db, db + in, 0f);
+            for (int o = b * n, end = o + n; o < end; o++) {
+                final int a = argmax[o];
+                if (a < 0 || a >= in) {
+                    throw ConvChecks.badIndex(a, b, g);
+                }
+                dd[db + a] += sd[o];
+            }
+        }
+    }
+
+    @Override
+    public void avgPool(FMatrixRMaj x, ConvGeometry g, FMatrixRMaj out, int r0, int r1) {
+        ConvChecks.pool("avgPool", x, g, out, r0, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), n = g.poolOutputSize();
+        final float inv = (float) (1.0 / (k * k));
+        final float[] xd = x.data, od = out.data;
+        for (int b = r0; b < r1; b++) {
+            final int xb = b * in;
+            int o = b * n;
+            for (int c = 0; c < channels; c++) {
+                for (int oh = 0; oh < ho; oh++) {
+                    for (int ow = 0; ow < wo; ow++, o++) {
+                        final int first = xb + (c * h + oh * s) * w + ow * s;
+                        float sum = 0f;
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0, a = first + i * w; j < k; j++, a++) {
+                                sum += xd[a];
+                            }
+                        }
+                        od[o] = sum * inv;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void avgUnpool(FMatrixRMaj src, ConvGeometry g, FMatrixRMaj dst, int r0, int r1) {
+        ConvChecks.pool("avgUnpool", dst, g, src, r0, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), n = g.poolOutputSize();
+        final float inv = (float) (1.0 / (k * k));
+        final float[] sd = src.data, dd = dst.data;
+        for (int b = r0; b < r1; b++) {
+            final int db = b * in;
+            java.util.Arrays.fill(dd, db, db + in, 0f);
+            int o = b * n;
+            for (int c = 0; c < channels; c++) {
+                for (int oh = 0; oh < ho; oh++) {
+                    for (int ow = 0; ow < wo; ow++, o++) {
+                        final int first = db + (c * h + oh * s) * w + ow * s;
+                        final float v = sd[o] * inv;
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0, a = first + i * w; j < k; j++, a++) {
+                                dd[a] += v;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
     public double softmaxCrossEntropy(FMatrixRMaj logits, int[] labels, FMatrixRMaj grad) {
         checkLabels(logits, labels);
         grad.reshape(logits.numRows, logits.numCols);

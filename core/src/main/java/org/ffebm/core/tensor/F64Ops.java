@@ -222,6 +222,224 @@ public final class F64Ops implements TensorOps<DMatrixRMaj> {
     }
 
     @Override
+    public void fillRows(DMatrixRMaj m, double value, int r0, int r1) {
+        ConvChecks.rows("fillRows", m, r0, r1);
+        java.util.Arrays.fill(m.data, r0 * m.numCols, r1 * m.numCols, value);
+    }
+
+    @Override
+    public void im2col(DMatrixRMaj x, ConvGeometry g, DMatrixRMaj col, int r0, int r1) {
+        ConvChecks.im2col("im2col", x, g, col, r0, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int p = g.padding(), ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), patch = g.patchSize();
+        final double[] xd = x.data, cd = col.data;
+        for (int b = r0; b < r1; b++) {
+            final int xb = b * in;
+            int q = b * ho * wo * patch;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++) {
+                    final int iw0 = ow * s - p;
+                    for (int c = 0; c < channels; c++) {
+                        for (int i = 0; i < k; i++) {
+                            final int ih = oh * s - p + i;
+                            if (ih < 0 || ih >= h) {
+                                for (int j = 0; j < k; j++) {
+                                    cd[q++] = 0.0;
+                                }
+                                continue;
+                            }
+                            final int xr = xb + (c * h + ih) * w;
+                            for (int j = 0; j < k; j++) {
+                                final int iw = iw0 + j;
+                                cd[q++] = iw >= 0 && iw < w ? xd[xr + iw] : 0.0;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(DMatrixRMaj col, ConvGeometry g, double beta, DMatrixRMaj x, int r0, int r1) {
+        ConvChecks.im2col("col2im", x, g, col, r0, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int p = g.padding(), ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), patch = g.patchSize();
+        final double[] xd = x.data, cd = col.data;
+        final double bt = beta;
+        for (int b = r0; b < r1; b++) {
+            final int xb = b * in;
+            if (beta == 0) {
+                java.util.Arrays.fill(xd, xb, xb + in, 0.0);
+            } else if (beta != 1) {
+                for (int e = xb; e < xb + in; e++) {
+                    xd[e] *= bt;
+                }
+            }
+            int q = b * ho * wo * patch;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++) {
+                    final int iw0 = ow * s - p;
+                    for (int c = 0; c < channels; c++) {
+                        for (int i = 0; i < k; i++) {
+                            final int ih = oh * s - p + i;
+                            if (ih < 0 || ih >= h) {
+                                q += k;
+                                continue;
+                            }
+                            final int xr = xb + (c * h + ih) * w;
+                            for (int j = 0; j < k; j++, q++) {
+                                final int iw = iw0 + j;
+                                if (iw >= 0 && iw < w) {
+                                    xd[xr + iw] += cd[q];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void pixelsToChannels(DMatrixRMaj src, int pixels, DMatrixRMaj dst, int r0, int r1) {
+        ConvChecks.pixels("pixelsToChannels", src, pixels, dst, r0, r1);
+        final int channels = src.numCols, n = dst.numCols;
+        final double[] sd = src.data, dd = dst.data;
+        for (int b = r0; b < r1; b++) {
+            final int db = b * n;
+            for (int q = 0; q < pixels; q++) {
+                final int sr = (b * pixels + q) * channels;
+                for (int c = 0; c < channels; c++) {
+                    dd[db + c * pixels + q] = sd[sr + c];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelsToPixels(DMatrixRMaj src, int pixels, DMatrixRMaj dst, int r0, int r1) {
+        ConvChecks.pixels("channelsToPixels", dst, pixels, src, r0, r1);
+        final int channels = dst.numCols, n = src.numCols;
+        final double[] sd = src.data, dd = dst.data;
+        for (int b = r0; b < r1; b++) {
+            final int sb = b * n;
+            for (int q = 0; q < pixels; q++) {
+                final int dr = (b * pixels + q) * channels;
+                for (int c = 0; c < channels; c++) {
+                    dd[dr + c] = sd[sb + c * pixels + q];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPool(DMatrixRMaj x, ConvGeometry g, DMatrixRMaj out, int[] argmax, int r0, int r1) {
+        ConvChecks.pool("maxPool", x, g, out, r0, r1);
+        ConvChecks.argmax("maxPool", argmax, g, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), n = g.poolOutputSize();
+        final double[] xd = x.data, od = out.data;
+        for (int b = r0; b < r1; b++) {
+            final int xb = b * in;
+            int o = b * n;
+            for (int c = 0; c < channels; c++) {
+                for (int oh = 0; oh < ho; oh++) {
+                    for (int ow = 0; ow < wo; ow++, o++) {
+                        final int first = (c * h + oh * s) * w + ow * s;
+                        int best = first;
+                        double max = xd[xb + first];
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0, a = first + i * w; j < k; j++, a++) {
+                                double v = xd[xb + a];
+                                if (v > max || (v != v && max == max)) {
+                                    max = v;
+                                    best = a;
+                                }
+                            }
+                        }
+                        od[o] = max;
+                        argmax[o] = best;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxUnpool(DMatrixRMaj src, int[] argmax, ConvGeometry g, DMatrixRMaj dst, int r0, int r1) {
+        ConvChecks.pool("maxUnpool", dst, g, src, r0, r1);
+        ConvChecks.argmax("maxUnpool", argmax, g, r1);
+        final int in = g.inputSize(), n = g.poolOutputSize();
+        final double[] sd = src.data, dd = dst.data;
+        for (int b = r0; b < r1; b++) {
+            final int db = b * in;
+            java.util.Arrays.fill(dd, db, db + in, 0.0);
+            for (int o = b * n, end = o + n; o < end; o++) {
+                final int a = argmax[o];
+                if (a < 0 || a >= in) {
+                    throw ConvChecks.badIndex(a, b, g);
+                }
+                dd[db + a] += sd[o];
+            }
+        }
+    }
+
+    @Override
+    public void avgPool(DMatrixRMaj x, ConvGeometry g, DMatrixRMaj out, int r0, int r1) {
+        ConvChecks.pool("avgPool", x, g, out, r0, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), n = g.poolOutputSize();
+        final double inv = (1.0 / (k * k));
+        final double[] xd = x.data, od = out.data;
+        for (int b = r0; b < r1; b++) {
+            final int xb = b * in;
+            int o = b * n;
+            for (int c = 0; c < channels; c++) {
+                for (int oh = 0; oh < ho; oh++) {
+                    for (int ow = 0; ow < wo; ow++, o++) {
+                        final int first = xb + (c * h + oh * s) * w + ow * s;
+                        double sum = 0.0;
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0, a = first + i * w; j < k; j++, a++) {
+                                sum += xd[a];
+                            }
+                        }
+                        od[o] = sum * inv;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void avgUnpool(DMatrixRMaj src, ConvGeometry g, DMatrixRMaj dst, int r0, int r1) {
+        ConvChecks.pool("avgUnpool", dst, g, src, r0, r1);
+        final int channels = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), s = g.stride();
+        final int ho = g.outHeight(), wo = g.outWidth(), in = g.inputSize(), n = g.poolOutputSize();
+        final double inv = (1.0 / (k * k));
+        final double[] sd = src.data, dd = dst.data;
+        for (int b = r0; b < r1; b++) {
+            final int db = b * in;
+            java.util.Arrays.fill(dd, db, db + in, 0.0);
+            int o = b * n;
+            for (int c = 0; c < channels; c++) {
+                for (int oh = 0; oh < ho; oh++) {
+                    for (int ow = 0; ow < wo; ow++, o++) {
+                        final int first = db + (c * h + oh * s) * w + ow * s;
+                        final double v = sd[o] * inv;
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0, a = first + i * w; j < k; j++, a++) {
+                                dd[a] += v;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
     public double softmaxCrossEntropy(DMatrixRMaj logits, int[] labels, DMatrixRMaj grad) {
         checkLabels(logits, labels);
         grad.reshape(logits.numRows, logits.numCols);

@@ -94,6 +94,138 @@ public interface TensorOps<M extends ReshapeMatrix> {
     /** gradIn = gradOut ⊙ slope·1[0 < slope·in < 1] on rows [r0, r1). */
     void hardSigmoidBackward(M in, double slope, M gradOut, M gradIn, int r0, int r1);
 
+    /** m[r0:r1] = value. */
+    void fillRows(M m, double value, int r0, int r1);
+
+    // ---------------------------------------------------------------------------------------------- convolution
+
+    /**
+     * Unfolds the windows of images into rows (im2col), so that a convolution is one matrix product. For every sample
+     * b in [r0, r1), output position (oh, ow) and patch entry (c, i, j):
+     *
+     * <pre>
+     *   col[(b·Ho + oh)·Wo + ow, (c·k + i)·k + j] = x[b, (c·H + ih)·W + iw],   ih = oh·s − p + i,  iw = ow·s − p + j
+     * </pre>
+     *
+     * and 0 where (ih, iw) falls in the padding. A convolution with kernels K (C_out × C·k·k, row-major as
+     * {@code [co][c][i][j]}) is then {@code multTransB(col, K)}: (batch·Ho·Wo) × C_out, one row per output pixel
+     * (see {@link #pixelsToChannels}). Only col rows [r0·Ho·Wo, r1·Ho·Wo) are written.
+     *
+     * @param x (Input) batch × C·H·W, channel-major per sample; not modified
+     * @param g the window geometry over x
+     * @param col (Output) (batch·Ho·Wo) × C·k·k, sized by the caller; must not be x
+     * @throws ShapeMismatchException if the shapes do not match {@code g}
+     * @throws IllegalArgumentException if the row range is outside the batch or col is x
+     */
+    void im2col(M x, ConvGeometry g, M col, int r0, int r1);
+
+    /**
+     * The adjoint of {@link #im2col} (col2im), added into images: for every sample b in [r0, r1),
+     *
+     * <pre>
+     *   x[b, (c·H + ih)·W + iw] = beta·x[b, …] + Σ_{oh, ow, i, j : oh·s − p + i = ih, ow·s − p + j = iw} col[(b·Ho + oh)·Wo + ow, (c·k + i)·k + j]
+     * </pre>
+     *
+     * so that ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩. Entries mapped to the padding are dropped. With {@code beta} 0 the old
+     * values are not read (NaN does not propagate). The sum runs over (oh, ow) then (c, i, j) in increasing order, so
+     * each element is the same bits whatever the row range. A transposed convolution Kᵀ⋆y is
+     * {@code col2im(mult(y_pixels, K))}.
+     *
+     * @param col (Input) (batch·Ho·Wo) × C·k·k, not modified
+     * @param g the window geometry over x
+     * @param beta 0 to overwrite x, otherwise the factor on its old value
+     * @param x (Output) batch × C·H·W, rows [r0, r1) modified; must not be col
+     * @throws ShapeMismatchException if the shapes do not match {@code g}
+     * @throws IllegalArgumentException if the row range is outside the batch or x is col
+     */
+    void col2im(M col, ConvGeometry g, double beta, M x, int r0, int r1);
+
+    /**
+     * One row per pixel to one row per sample, channel-major: dst[b, c·P + q] = src[b·P + q, c] for samples b in
+     * [r0, r1) and pixels q &lt; P (per-sample transpose of a P × C block). Turns the output of a convolution as a
+     * matrix product (see {@link #im2col}) into the layout of feature maps.
+     *
+     * @param src (Input) (batch·P) × C, not modified
+     * @param pixels P ≥ 1
+     * @param dst (Output) batch × C·P, rows [r0, r1) overwritten; must not be src
+     * @throws ShapeMismatchException if the shapes do not match P
+     * @throws IllegalArgumentException if P &lt; 1, the row range is outside the batch, or dst is src
+     */
+    void pixelsToChannels(M src, int pixels, M dst, int r0, int r1);
+
+    /**
+     * The inverse of {@link #pixelsToChannels}: dst[b·P + q, c] = src[b, c·P + q] for samples b in [r0, r1), i.e.
+     * dst rows [r0·P, r1·P).
+     *
+     * @param src (Input) batch × C·P, not modified
+     * @param pixels P ≥ 1
+     * @param dst (Output) (batch·P) × C; must not be src
+     * @throws ShapeMismatchException if the shapes do not match P
+     * @throws IllegalArgumentException if P &lt; 1, the row range is outside the batch, or dst is src
+     */
+    void channelsToPixels(M src, int pixels, M dst, int r0, int r1);
+
+    // ---------------------------------------------------------------------------------------------- pooling
+
+    /**
+     * Max pooling with the indices of the maxima, for samples b in [r0, r1):
+     *
+     * <pre>
+     *   out[b, (c·Ho + oh)·Wo + ow] = x[b, a],   a = argmax_{i, j &lt; k} x[b, (c·H + oh·s + i)·W + ow·s + j]
+     *   argmax[b·C·Ho·Wo + (c·Ho + oh)·Wo + ow] = a                     (the input column, 0 ≤ a &lt; C·H·W)
+     * </pre>
+     *
+     * On ties the first entry of the window in row-major (i, j) order wins; a NaN in the window is the result.
+     *
+     * @param x (Input) batch × C·H·W, not modified
+     * @param g the window geometry over x; padding must be 0
+     * @param out (Output) batch × C·Ho·Wo, rows [r0, r1) overwritten; must not be x
+     * @param argmax (Output) at least r1·C·Ho·Wo entries, entries of rows [r0, r1) overwritten
+     * @throws ShapeMismatchException if the shapes do not match {@code g}
+     * @throws IllegalArgumentException if {@code g} has padding, argmax is too short, or the row range is outside
+     */
+    void maxPool(M x, ConvGeometry g, M out, int[] argmax, int r0, int r1);
+
+    /**
+     * The adjoint of {@link #maxPool} at fixed indices (max-unpooling): for samples b in [r0, r1), dst[b] = 0, then
+     * dst[b, argmax[b·n + o]] += src[b, o] for o = 0 … n − 1 in increasing order (n = C·Ho·Wo), so that
+     * ⟨maxPool(x), y⟩ = ⟨x, maxUnpool(y)⟩ with the indices recorded from x.
+     *
+     * @param src (Input) batch × C·Ho·Wo, not modified
+     * @param argmax (Input) indices from {@link #maxPool} with the same geometry, not modified
+     * @param g the pooling geometry (of the unpooled map)
+     * @param dst (Output) batch × C·H·W, rows [r0, r1) overwritten; must not be src
+     * @throws ShapeMismatchException if the shapes do not match {@code g}
+     * @throws IllegalArgumentException if an index is outside 0 … C·H·W − 1, argmax is too short, or the row range
+     *                                  is outside
+     */
+    void maxUnpool(M src, int[] argmax, ConvGeometry g, M dst, int r0, int r1);
+
+    /**
+     * Average pooling: out[b, (c·Ho + oh)·Wo + ow] = (1/k²)·Σ_{i, j &lt; k} x[b, (c·H + oh·s + i)·W + ow·s + j] for
+     * samples b in [r0, r1) (the sum in row-major (i, j) order, then multiplied by 1/k² rounded to the precision).
+     *
+     * @param x (Input) batch × C·H·W, not modified
+     * @param g the window geometry over x; padding must be 0
+     * @param out (Output) batch × C·Ho·Wo, rows [r0, r1) overwritten; must not be x
+     * @throws ShapeMismatchException if the shapes do not match {@code g}
+     * @throws IllegalArgumentException if {@code g} has padding or the row range is outside
+     */
+    void avgPool(M x, ConvGeometry g, M out, int r0, int r1);
+
+    /**
+     * The adjoint of {@link #avgPool}: for samples b in [r0, r1), dst[b] = 0, then every window adds
+     * (1/k²)·src[b, (c·Ho + oh)·Wo + ow] to each of its k² inputs (windows in increasing order), so that
+     * ⟨avgPool(x), y⟩ = ⟨x, avgUnpool(y)⟩.
+     *
+     * @param src (Input) batch × C·Ho·Wo, not modified
+     * @param g the pooling geometry (of the unpooled map); padding must be 0
+     * @param dst (Output) batch × C·H·W, rows [r0, r1) overwritten; must not be src
+     * @throws ShapeMismatchException if the shapes do not match {@code g}
+     * @throws IllegalArgumentException if {@code g} has padding or the row range is outside
+     */
+    void avgUnpool(M src, ConvGeometry g, M dst, int r0, int r1);
+
     // ---------------------------------------------------------------------------------------------- losses
 
     /**

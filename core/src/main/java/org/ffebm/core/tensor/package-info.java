@@ -1,8 +1,10 @@
 /**
  * Numerical back ends on EJML row-major matrices: the {@link org.ffebm.core.tensor.TensorOps} interface and its
  * float32/float64 implementations, the row-ranged matrix-product kernels ({@link org.ffebm.core.tensor.GemmF32} and
- * {@link org.ffebm.core.tensor.GemmF64}), the thread splitter {@link org.ffebm.core.tensor.Parallel}, and
- * {@link org.ffebm.core.tensor.ShapeMismatchException}.
+ * {@link org.ffebm.core.tensor.GemmF64}), the thread splitter {@link org.ffebm.core.tensor.Parallel}, the window
+ * geometry of convolutions and pooling {@link org.ffebm.core.tensor.ConvGeometry}, and
+ * {@link org.ffebm.core.tensor.ShapeMismatchException}. Convolutions are products through the same kernels: the
+ * back ends unfold windows ({@code im2col}), fold them back ({@code col2im}), and pool and unpool, sample by sample.
  *
  * <p>Float32 kernels, chosen by name through {@link org.ffebm.core.tensor.Kernels}:
  * {@link org.ffebm.core.tensor.ReferenceGemmF32} (the plain triple loop, the oracle),
