@@ -83,6 +83,15 @@ class TrainErrorsTest {
         "--set ffebm.adc.bits=4 --set ffebm.adc.clip=false|ffebm.adc.clip must be true",
         "--set ffebm.crossbar.rows=0|ffebm.crossbar.rows",
         "--set ffebm.digital.format=fp8|ffebm.digital.format",
+        "--set ffebm.model.arch=cnn|ffebm.model.arch must be dense or conv, was 'cnn'",
+        "--set ffebm.model.arch=conv --set ffebm.model.tie=linear|ffebm.model.tie must be identity or bn",
+        "--set ffebm.model.arch=conv --set ffebm.model.layers=4,4 --set ffebm.model.pools=m|ffebm.model.pools must "
+            + "have one letter",
+        "--set ffebm.model.arch=conv --set ffebm.model.kernel=4|ffebm.model.kernel must be odd",
+        "--set ffebm.model.pools=m|ffebm.model.pools applies to arch conv only",
+        "--set ffebm.model.arch=conv --set ffebm.model.layers=4,4,4,4,4,4 --set ffebm.model.pools=mmmmmm|odd height",
+        "--set ffebm.model.arch=conv --set ffebm.model.layers=4 --device ideal|convolutional energy blocks cannot be "
+            + "put on crossbars yet",
         "--set ffebm.digital.block-formats=readout|ffebm.digital.block-formats must be a comma-separated list",
         "--set ffebm.digital.block-formats=redout=int8|ffebm.digital.block-formats names [redout], which the model "
             + "does not have",

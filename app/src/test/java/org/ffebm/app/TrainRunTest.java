@@ -265,6 +265,41 @@ class TrainRunTest {
                 Files.readString(copy.resolve("config.properties")));
     }
 
+    /**
+     * A convolutional ff-EBM (two conv energy blocks tied by max-pool + batch-norm) trains, resumes from its
+     * checkpoint with the same bits (batch-norm running statistics included), and its backprop baseline trains.
+     */
+    @Test
+    void convolutionalModelTrainsAndResumes() throws IOException {
+        String[] conv = {"--set", "ffebm.model.arch=conv", "--set", "ffebm.model.layers=4,6", "--set",
+            "ffebm.model.pools=m-", "--set", "ffebm.model.block-size=1", "--set", "ffebm.model.tie=bn", "--set",
+            "ffebm.ep.t-free=6", "--set", "ffebm.ep.t-nudge=3", "--batch-size", "16", "--limit-train", "64",
+            "--limit-test", "32", "--kernel", "reference", "--threads", "1", "--quiet"};
+        Path straight = tmp.resolve("conv");
+        List<String> a = new java.util.ArrayList<>(List.of("train", "--epochs", "2", "--out", straight.toString()));
+        a.addAll(List.of(conv));
+        Cli.Result r = Cli.run(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(Files.readString(straight.resolve("config.properties")).contains("ffebm.model.arch=conv"));
+
+        Path stopped = tmp.resolve("conv-stopped");
+        List<String> b = new java.util.ArrayList<>(List.of("train", "--epochs", "2", "--stop-after", "1", "--out",
+                stopped.toString()));
+        b.addAll(List.of(conv));
+        Cli.Result rs = Cli.run(b.toArray(String[]::new));
+        assertEquals(1, rs.code(), rs.toString());
+        Cli.Result rr = Cli.run("train", "--resume", tmp.resolve("conv-stopped.partial").toString(), "--quiet");
+        assertEquals(0, rr.code(), rr.toString());
+        assertEquals(nonTiming(straight), nonTiming(stopped));
+
+        Path bp = tmp.resolve("conv-bp");
+        List<String> c = new java.util.ArrayList<>(List.of("train", "--epochs", "1", "--out", bp.toString(), "--set",
+                "ffebm.model.algorithm=bp"));
+        c.addAll(List.of(conv));
+        Cli.Result rb = Cli.run(c.toArray(String[]::new));
+        assertEquals(0, rb.code(), rb.toString());
+    }
+
     /** A directory of CIFAR-10 binary batches is recognised by its files and trains a 3×32×32 model. */
     @Test
     void cifarDirectoryIsRecognised() throws IOException {

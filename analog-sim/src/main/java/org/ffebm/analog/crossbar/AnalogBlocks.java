@@ -8,8 +8,13 @@ import org.ffebm.analog.device.DeviceConfig;
 import org.ffebm.analog.device.DevicePresets;
 import org.ffebm.analog.device.StepModel;
 import org.ffebm.analog.peripheral.ConverterConfig;
+import org.ffebm.core.block.ConvLayer;
+import org.ffebm.core.block.EnergyBlock;
+import org.ffebm.core.block.RelaxSettings;
+import org.ffebm.core.block.Shape;
 import org.ffebm.core.model.EnergyBlockFactory;
 import org.ffebm.core.tensor.F32Ops;
+import org.ffebm.core.tensor.TensorOps;
 
 /**
  * Puts every energy block of a model on crossbars: reads the {@code ffebm.device.*}, {@code ffebm.crossbar.*},
@@ -75,12 +80,27 @@ public final class AnalogBlocks {
         ConverterConfig adc = ConverterConfig.of(modules, ConverterConfig.Kind.ADC);
         UpdateConfig update = UpdateConfig.of(modules);
         SplittableRandom root = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        return (ops, name, inputSize, layerSizes, relax, initGain, init) -> {
-            if (!(ops instanceof F32Ops f32)) {
-                throw new IllegalArgumentException("analog blocks run on the float32 back end, not " + ops.precision());
+        return new EnergyBlockFactory<>() {
+            @Override
+            public EnergyBlock<FMatrixRMaj> create(TensorOps<FMatrixRMaj> ops, String name, int inputSize,
+                                                   int[] layerSizes, RelaxSettings relax, double initGain,
+                                                   SplittableRandom init) {
+                if (!(ops instanceof F32Ops f32)) {
+                    throw new IllegalArgumentException("analog blocks run on the float32 back end, not "
+                            + ops.precision());
+                }
+                return new AnalogDhnBlock(f32, name, inputSize, layerSizes, relax, initGain, init, crossbar, device,
+                        dac, adc, update, root.split(), root.split());
             }
-            return new AnalogDhnBlock(f32, name, inputSize, layerSizes, relax, initGain, init, crossbar, device, dac, adc,
-                    update, root.split(), root.split());
+
+            @Override
+            public EnergyBlock<FMatrixRMaj> createConv(TensorOps<FMatrixRMaj> ops, String name, Shape input,
+                                                       List<ConvLayer> layers, RelaxSettings relax, double initGain,
+                                                       SplittableRandom init) {
+                throw new IllegalArgumentException("convolutional energy blocks cannot be put on crossbars yet "
+                        + "(ffebm.model.arch=conv with analog keys): train them without --device and ffebm.device.*, "
+                        + "ffebm.crossbar.*, ffebm.dac.*, ffebm.adc.*, ffebm.update.* keys");
+            }
         };
     }
 }

@@ -1,6 +1,7 @@
 package org.ffebm.core.block;
 
 import java.util.List;
+import java.util.Map;
 import org.ejml.data.ReshapeMatrix;
 
 /**
@@ -36,6 +37,16 @@ public interface FeedforwardBlock<M extends ReshapeMatrix> {
     M backward(M gradOut, double paramScale, boolean needInputGrad);
 
     List<Param<M>> params();
+
+    /**
+     * The block's state that is not trained but must survive a checkpoint (batch-norm running statistics), by a name
+     * unique in the model. The arrays are the block's own: a restore writes into them.
+     *
+     * @return live arrays by name; empty for a block without such state
+     */
+    default Map<String, double[]> buffers() {
+        return Map.of();
+    }
 
     /** Multiply-accumulates of one forward pass per sample, for the cost model. */
     long macsPerSample();

@@ -2,7 +2,9 @@ package org.ffebm.core.block;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.tensor.ShapeMismatchException;
 
@@ -31,6 +33,15 @@ public final class Sequential<M extends ReshapeMatrix> implements FeedforwardBlo
             p.addAll(b.params());
         }
         this.params = Collections.unmodifiableList(p);
+    }
+
+    @Override
+    public Map<String, double[]> buffers() {
+        Map<String, double[]> all = new LinkedHashMap<>();
+        for (FeedforwardBlock<M> b : blocks) {
+            all.putAll(b.buffers());
+        }
+        return all;
     }
 
     public List<FeedforwardBlock<M>> blocks() {

@@ -20,11 +20,25 @@ import org.ffebm.core.loss.Loss;
  * @param algorithm {@code ep}: the ff-EBM trained by the hybrid gradient; {@code bp}: the same layers as a feedforward
  *                  network (hard-sigmoid activations) trained by backprop, the baseline
  * @param loss the loss on the read-out
+ * @param arch {@code dense} (layers are vectors, couplings matrices) or {@code conv} (layers are feature maps of
+ *             {@code layers[l]} channels, couplings k×k "same" convolutions, DESIGN §1)
+ * @param pools for {@code conv}: one letter per layer, the pooling after its convolution: {@code -} none, {@code m} 2×2
+ *              max, {@code a} 2×2 average; empty means none anywhere. Where a block boundary falls after a pooled
+ *              layer, the pooling moves out of the energy into the digital tie that follows (for max pooling the
+ *              network function is unchanged, since max-pooling commutes with the monotone hard sigmoid)
+ * @param kernel for {@code conv}: the odd kernel side k
  */
 public record ModelConfig(int[] layers, int blockSize, String tie, String readout, int classes, double slope,
-                          boolean clampLast, double initGain, String algorithm, Loss loss) {
+                          boolean clampLast, double initGain, String algorithm, Loss loss, String arch, String pools,
+                          int kernel) {
 
     public static final String PREFIX = "ffebm.model.";
+
+    /** A dense model (no convolution keys). */
+    public ModelConfig(int[] layers, int blockSize, String tie, String readout, int classes, double slope,
+                       boolean clampLast, double initGain, String algorithm, Loss loss) {
+        this(layers, blockSize, tie, readout, classes, slope, clampLast, initGain, algorithm, loss, "dense", "", 3);
+    }
 
     public ModelConfig {
         if (layers == null || layers.length == 0) {
@@ -41,8 +55,38 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
             throw new IllegalArgumentException(PREFIX + "block-size " + blockSize + " does not divide the "
                     + layers.length + " layers " + Arrays.toString(layers));
         }
-        if (!tie.equals("identity") && !tie.equals("linear")) {
-            throw new IllegalArgumentException(PREFIX + "tie must be identity or linear, was '" + tie + "'");
+        if (!"dense".equals(arch) && !"conv".equals(arch)) {
+            throw new IllegalArgumentException(PREFIX + "arch must be dense or conv, was '" + arch + "'");
+        }
+        pools = pools == null ? "" : pools.trim();
+        if (arch.equals("conv")) {
+            if (!tie.equals("identity") && !tie.equals("bn")) {
+                throw new IllegalArgumentException(PREFIX + "tie must be identity or bn (batch-norm) for arch conv, was '"
+                        + tie + "'");
+            }
+            if (pools.isEmpty()) {
+                pools = "-".repeat(layers.length);
+            }
+            if (pools.length() != layers.length || !pools.matches("[-ma]*")) {
+                throw new IllegalArgumentException(PREFIX + "pools must have one letter of -, m, a per layer ("
+                        + layers.length + "), was '" + pools + "'");
+            }
+            if (kernel < 1 || kernel % 2 == 0) {
+                throw new IllegalArgumentException(PREFIX + "kernel must be odd and >= 1, was " + kernel);
+            }
+            if (!readout.equals("linear")) {
+                throw new IllegalArgumentException(PREFIX + "readout must be linear for arch conv, was '" + readout
+                        + "'");
+            }
+        } else {
+            if (!tie.equals("identity") && !tie.equals("linear")) {
+                throw new IllegalArgumentException(PREFIX + "tie must be identity or linear, was '" + tie + "'");
+            }
+            if (!pools.isEmpty()) {
+                throw new IllegalArgumentException(PREFIX + "pools applies to arch conv only, was '" + pools
+                        + "' with arch dense");
+            }
+            Props.requireAtLeast(PREFIX + "kernel", kernel, 1);
         }
         if (!readout.equals("linear") && !readout.equals("identity")) {
             throw new IllegalArgumentException(PREFIX + "readout must be linear or identity, was '" + readout + "'");
@@ -81,12 +125,19 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
         return new ModelConfig(new int[] {512}, 0, "identity", "linear", 10, 1.0, true, 1.0, "ep", Loss.CROSS_ENTROPY);
     }
 
+    /** Whether the layers are convolutional feature maps. */
+    public boolean conv() {
+        return arch.equals("conv");
+    }
+
     public ModelConfig withBlockSize(int b) {
-        return new ModelConfig(layers, b, tie, readout, classes, slope, clampLast, initGain, algorithm, loss);
+        return new ModelConfig(layers, b, tie, readout, classes, slope, clampLast, initGain, algorithm, loss, arch,
+                pools, kernel);
     }
 
     public ModelConfig withAlgorithm(String a) {
-        return new ModelConfig(layers, blockSize, tie, readout, classes, slope, clampLast, initGain, a, loss);
+        return new ModelConfig(layers, blockSize, tie, readout, classes, slope, clampLast, initGain, a, loss, arch,
+                pools, kernel);
     }
 
     public static ModelConfig of(Properties p) {
@@ -96,7 +147,8 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
                 Props.integer(p, PREFIX + "classes", d.classes), Props.number(p, PREFIX + "slope", d.slope),
                 Props.bool(p, PREFIX + "clamp-last", d.clampLast), Props.number(p, PREFIX + "init-gain", d.initGain),
                 Props.string(p, PREFIX + "algorithm", d.algorithm),
-                Loss.of(Props.string(p, PREFIX + "loss", d.loss.key())));
+                Loss.of(Props.string(p, PREFIX + "loss", d.loss.key())), Props.string(p, PREFIX + "arch", d.arch),
+                Props.string(p, PREFIX + "pools", d.pools), Props.integer(p, PREFIX + "kernel", d.kernel));
     }
 
     public void write(Properties p) {
@@ -110,6 +162,9 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
         p.setProperty(PREFIX + "init-gain", Double.toString(initGain));
         p.setProperty(PREFIX + "algorithm", algorithm);
         p.setProperty(PREFIX + "loss", loss.key());
+        p.setProperty(PREFIX + "arch", arch);
+        p.setProperty(PREFIX + "pools", pools);
+        p.setProperty(PREFIX + "kernel", Integer.toString(kernel));
     }
 
     @Override
@@ -117,19 +172,21 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
         return o instanceof ModelConfig m && Arrays.equals(layers, m.layers) && blockSize == m.blockSize
                 && tie.equals(m.tie) && readout.equals(m.readout) && classes == m.classes
                 && Double.compare(slope, m.slope) == 0 && clampLast == m.clampLast
-                && Double.compare(initGain, m.initGain) == 0 && algorithm.equals(m.algorithm) && loss == m.loss;
+                && Double.compare(initGain, m.initGain) == 0 && algorithm.equals(m.algorithm) && loss == m.loss
+                && arch.equals(m.arch) && pools.equals(m.pools) && kernel == m.kernel;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(layers) * 31 + java.util.Objects.hash(blockSize, tie, readout, classes, slope, clampLast,
-                initGain, algorithm, loss);
+                initGain, algorithm, loss, arch, pools, kernel);
     }
 
     @Override
     public String toString() {
         return "ModelConfig[layers=" + Arrays.toString(layers) + ", blockSize=" + blockSize + ", tie=" + tie
                 + ", readout=" + readout + ", classes=" + classes + ", slope=" + slope + ", clampLast=" + clampLast
-                + ", initGain=" + initGain + ", algorithm=" + algorithm + ", loss=" + loss.key() + "]";
+                + ", initGain=" + initGain + ", algorithm=" + algorithm + ", loss=" + loss.key() + ", arch=" + arch
+                + ", pools=" + pools + ", kernel=" + kernel + "]";
     }
 }

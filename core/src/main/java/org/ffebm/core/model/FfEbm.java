@@ -3,7 +3,9 @@ package org.ffebm.core.model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.ejml.data.ReshapeMatrix;
@@ -93,6 +95,15 @@ public final class FfEbm<M extends ReshapeMatrix> {
     /** Every trainable parameter, in chain order. */
     public List<Param<M>> params() {
         return params;
+    }
+
+    /** Every digital block's {@link FeedforwardBlock#buffers()}, in chain order (live arrays). */
+    public Map<String, double[]> buffers() {
+        Map<String, double[]> all = new LinkedHashMap<>();
+        for (FeedforwardBlock<M> b : digital) {
+            all.putAll(b.buffers());
+        }
+        return all;
     }
 
     public Shape inputShape() {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ejml.data.ReshapeMatrix;
+import org.ffebm.core.block.ConvLayer;
 import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.HardSigmoid;
@@ -57,8 +58,72 @@ public final class ModelBuilder {
     public static <M extends ReshapeMatrix> FfEbm<M> build(TensorOps<M> ops, ModelConfig model, EpConfig ep, Shape input,
                                                            SplittableRandom init, EnergyBlockFactory<M> factory,
                                                            DigitalBlockFactory<M> digital) {
+        if (model.conv()) {
+            return model.algorithm().equals("bp") ? convFeedforward(ops, model, input, init, digital)
+                    : convFfEbm(ops, model, ep.relax(model), input, init, factory, digital);
+        }
         return model.algorithm().equals("bp") ? feedforward(ops, model, input, init, digital)
                 : ffEbm(ops, model, ep.relax(model), input, init, factory, digital);
+    }
+
+    /**
+     * A convolutional ff-EBM: blocks of {@code block-size} conv layers; between blocks the tie (the pooling of the lower
+     * block's last layer, moved out of its energy, then batch-norm with {@code tie=bn}); a linear read-out on the last
+     * block's last layer.
+     */
+    private static <M extends ReshapeMatrix> FfEbm<M> convFfEbm(TensorOps<M> ops, ModelConfig model,
+                                                                RelaxSettings relax, Shape input,
+                                                                SplittableRandom init, EnergyBlockFactory<M> factory,
+                                                                DigitalBlockFactory<M> wrap) {
+        List<ConvLayer> all = ConvLayer.of(model.kernel(), model.layers(), model.pools());
+        int k = model.blocks(), size = model.effectiveBlockSize();
+        List<FeedforwardBlock<M>> digital = new ArrayList<>();
+        List<EnergyBlock<M>> energy = new ArrayList<>();
+        Shape s = input;
+        ConvLayer.Pooling carried = ConvLayer.Pooling.NONE;
+        for (int b = 0; b < k; b++) {
+            String ffName = "ff" + (b + 1);
+            FeedforwardBlock<M> f = b == 0 ? new Identity<>(ffName, s)
+                    : wrap.tie(ops, ffName, s, carried, model.tie().equals("bn"));
+            digital.add(wrap.wrap(ops, f));
+            List<ConvLayer> layers = new ArrayList<>(all.subList(b * size, (b + 1) * size));
+            carried = ConvLayer.Pooling.NONE;
+            if (b < k - 1) {
+                ConvLayer last = layers.get(size - 1);
+                carried = last.pooling();
+                layers.set(size - 1, new ConvLayer(last.channels(), last.kernel(), ConvLayer.Pooling.NONE));
+            }
+            EnergyBlock<M> eb = factory.createConv(ops, "eb" + (b + 1), f.outputShape(), layers, relax,
+                    model.initGain(), init);
+            energy.add(eb);
+            s = eb.outputShape();
+        }
+        digital.add(wrap.wrap(ops, readout(ops, model, s, init)));
+        return new FfEbm<>(ops, digital, energy, model.loss());
+    }
+
+    /** The backprop baseline of a convolutional model: conv → pooling → hard sigmoid per layer, then the read-out. */
+    private static <M extends ReshapeMatrix> FfEbm<M> convFeedforward(TensorOps<M> ops, ModelConfig model, Shape input,
+                                                                      SplittableRandom init,
+                                                                      DigitalBlockFactory<M> wrap) {
+        List<ConvLayer> all = ConvLayer.of(model.kernel(), model.layers(), model.pools());
+        List<FeedforwardBlock<M>> chain = new ArrayList<>();
+        Shape s = input;
+        for (int l = 0; l < all.size(); l++) {
+            ConvLayer c = all.get(l);
+            FeedforwardBlock<M> conv = wrap.conv(ops, "conv" + (l + 1), s, c.channels(), c.kernel(), c.pooling(),
+                    model.initGain(), init);
+            chain.add(conv);
+            s = conv.outputShape();
+            if (l < all.size() - 1 || model.clampLast()) {
+                chain.add(new HardSigmoid<>(ops, "act" + (l + 1), s, model.slope()));
+            }
+        }
+        chain.add(readout(ops, model, s, init));
+        for (int i = 0; i < chain.size(); i++) {
+            chain.set(i, wrap.wrap(ops, chain.get(i)));
+        }
+        return new FfEbm<>(ops, List.of(new Sequential<>("cnn", chain)), List.of(), model.loss());
     }
 
     private static <M extends ReshapeMatrix> FfEbm<M> ffEbm(TensorOps<M> ops, ModelConfig model, RelaxSettings relax,

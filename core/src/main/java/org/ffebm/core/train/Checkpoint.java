@@ -51,6 +51,9 @@ import org.ffebm.core.tensor.F32Ops;
  *   parameters     int32 count, then per parameter: name (int32 n + n bytes UTF-8), rows int32, cols int32,
  *                  rows·cols float32 (raw IEEE bits, row-major)
  *   optimizer state int32 count, then per buffer: rows int32, cols int32, rows·cols float32
+ *   buffers        int32 count, then per buffer: name (int32 n + n bytes UTF-8), int32 length, length × float64:
+ *                  the digital blocks' {@link org.ffebm.core.block.FeedforwardBlock#buffers()} (batch-norm running
+ *                  statistics)                                                                        [version 2]
  *   substrate state int32 count, then per energy block that has one: block name (int32 n + n bytes UTF-8),
  *                  int32 n + n bytes written by {@link EnergyBlock#substrateState()} (device conductances, clocks,
  *                  noise-stream positions of blocks on crossbars)                                     [version 2]
@@ -110,9 +113,11 @@ public final class Checkpoint {
     private final List<Tensor> params;
     private final List<Tensor> state;
     private final Map<String, byte[]> substrate;
+    private final Map<String, double[]> buffers;
 
     Checkpoint(String configText, RunConfig config, Shape inputShape, int epochsDone, long steps,
-               List<Tensor> params, List<Tensor> state, Map<String, byte[]> substrate) {
+               List<Tensor> params, List<Tensor> state, Map<String, double[]> buffers,
+               Map<String, byte[]> substrate) {
         this.configText = configText;
         this.config = config;
         this.inputShape = inputShape;
@@ -121,6 +126,9 @@ public final class Checkpoint {
         this.params = List.copyOf(params);
         this.state = List.copyOf(state);
         this.substrate = Collections.unmodifiableMap(new LinkedHashMap<>(substrate));
+        Map<String, double[]> b = new LinkedHashMap<>();
+        buffers.forEach((k, v) -> b.put(k, v.clone()));
+        this.buffers = Collections.unmodifiableMap(b);
     }
 
     /**
@@ -147,7 +155,7 @@ public final class Checkpoint {
             }
         }
         return new Checkpoint(trainer.config().toText(), trainer.config(), trainer.model().inputShape(),
-                trainer.epochsDone(), trainer.optimizer().steps(), p, s, sub);
+                trainer.epochsDone(), trainer.optimizer().steps(), p, s, trainer.model().buffers(), sub);
     }
 
     /**
@@ -194,6 +202,14 @@ public final class Checkpoint {
                 out.writeInt(state.size());
                 for (Tensor t : state) {
                     writeMatrix(out, t);
+                }
+                out.writeInt(buffers.size());
+                for (Map.Entry<String, double[]> e : buffers.entrySet()) {
+                    writeText(out, e.getKey());
+                    out.writeInt(e.getValue().length);
+                    for (double v : e.getValue()) {
+                        out.writeLong(Double.doubleToRawLongBits(v));
+                    }
                 }
                 out.writeInt(substrate.size());
                 for (Map.Entry<String, byte[]> e : substrate.entrySet()) {
@@ -303,7 +319,21 @@ public final class Checkpoint {
                 state.add(readMatrix(b, "state[" + i + "]"));
             }
             Map<String, byte[]> sub = new LinkedHashMap<>();
+            Map<String, double[]> buf = new LinkedHashMap<>();
             if (version >= 2) {
+                int nbuf = readCount(b, "buffer");
+                for (int i = 0; i < nbuf; i++) {
+                    String name = readText(b, "buffer name");
+                    int n = b.getInt();
+                    if (n < 0 || (long) n * 8 > b.remaining()) {
+                        throw new IllegalArgumentException("corrupt checkpoint: buffer " + name + " length = " + n);
+                    }
+                    double[] v = new double[n];
+                    for (int j = 0; j < n; j++) {
+                        v[j] = Double.longBitsToDouble(b.getLong());
+                    }
+                    buf.put(name, v);
+                }
                 int nb = readCount(b, "substrate state");
                 for (int i = 0; i < nb; i++) {
                     String name = readText(b, "block name");
@@ -325,7 +355,7 @@ public final class Checkpoint {
                 throw new IllegalArgumentException("corrupt checkpoint: checksum mismatch");
             }
             RunConfig config = parseConfig(text);
-            Checkpoint c = new Checkpoint(text, config, input, epochs, steps, params, state, sub);
+            Checkpoint c = new Checkpoint(text, config, input, epochs, steps, params, state, buf, sub);
             c.checkAgainstConfig();
             return c;
         } catch (BufferUnderflowException e) {
@@ -381,7 +411,11 @@ public final class Checkpoint {
         return new Tensor(name, rows, cols, data);
     }
 
-    /** Checks the parameters against the model that the stored configuration and input shape describe. */
+    /**
+     * Checks the parameters against the model that the stored configuration and input shape describe. A model whose
+     * digital blocks core cannot make (convolutional ties) is checked later, by {@link #restore}, against the trainer
+     * built with the other modules' blocks.
+     */
     private void checkAgainstConfig() {
         FfEbm<FMatrixRMaj> model;
         try {
@@ -390,6 +424,8 @@ public final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("checkpoint configuration does not build a model for input "
                     + inputShape + ": " + e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            return;
         }
         List<String> expected = new ArrayList<>();
         for (Param<FMatrixRMaj> p : model.params()) {
@@ -442,6 +478,19 @@ public final class Checkpoint {
         checkTensors("checkpoint optimizer state buffers", expectedState, state, false);
         for (int i = 0; i < ps.size(); i++) {
             copyInto(params.get(i), ps.get(i).value());
+        }
+        Map<String, double[]> live = trainer.model().buffers();
+        if (!live.keySet().equals(this.buffers.keySet())) {
+            throw new IllegalArgumentException("checkpoint buffers " + this.buffers.keySet() + " differ from the "
+                    + "model's " + live.keySet());
+        }
+        for (Map.Entry<String, double[]> e : this.buffers.entrySet()) {
+            double[] dst = live.get(e.getKey());
+            if (dst.length != e.getValue().length) {
+                throw new IllegalArgumentException("checkpoint buffer " + e.getKey() + " has " + e.getValue().length
+                        + " values, the model's " + dst.length);
+            }
+            System.arraycopy(e.getValue(), 0, dst, 0, dst.length);
         }
         for (String name : substrate.keySet()) {
             if (trainer.model().energy().stream().noneMatch(b -> b.name().equals(name))) {
@@ -503,6 +552,11 @@ public final class Checkpoint {
     /** The optimizer buffers in {@link Optimizer#state()} order. */
     public List<Tensor> state() {
         return state;
+    }
+
+    /** The digital blocks' buffers by name (copies: read-only). */
+    public Map<String, double[]> buffers() {
+        return buffers;
     }
 
     /** The substrate state of each energy block that has one, by block name (bytes not copied: read-only). */

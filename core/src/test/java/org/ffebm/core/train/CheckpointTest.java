@@ -208,18 +208,19 @@ class CheckpointTest {
 
     /**
      * A version 1 file (written before device states were stored: no substrate section) still loads: the same file
-     * with version 1 and without the empty substrate count, checksum recomputed.
+     * with version 1 and without the empty buffer and substrate counts, checksum recomputed.
      */
     @Test
     void readsVersionOneFiles() throws IOException {
         byte[] v2 = goodBytes();
         int end = v2.length - 8; // before the checksum
         assertEquals(0, ByteBuffer.wrap(v2).getInt(end - 4), "no substrate state in a core model");
-        byte[] v1 = java.util.Arrays.copyOf(v2, end - 4 + 8);
+        assertEquals(0, ByteBuffer.wrap(v2).getInt(end - 8), "no buffers in a dense model");
+        byte[] v1 = java.util.Arrays.copyOf(v2, end - 8 + 8);
         ByteBuffer.wrap(v1).putInt(8, 1);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(v1, 0, end - 4);
-        ByteBuffer.wrap(v1).putLong(end - 4, crc.getValue());
+        crc.update(v1, 0, end - 8);
+        ByteBuffer.wrap(v1).putLong(end - 8, crc.getValue());
         Path file = dir.resolve("v1.bin");
         Files.write(file, v1);
         Checkpoint c = Checkpoint.load(file);
@@ -265,7 +266,7 @@ class CheckpointTest {
         Checkpoint small = Checkpoint.of(trainer(config()));
         RunConfig other = config("ffebm.model.layers=16,20");
         Checkpoint mixed = new Checkpoint(other.toText(), other, small.inputShape(), 0, 0, small.params(),
-                small.state(), small.substrate());
+                small.state(), small.buffers(), small.substrate());
         Path file = dir.resolve("mixed.bin");
         mixed.write(file);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(file));
@@ -277,7 +278,7 @@ class CheckpointTest {
     void rejectsAnUnknownConfigurationKey() throws IOException {
         Checkpoint good = Checkpoint.of(trainer(config()));
         Checkpoint bad = new Checkpoint(good.configText() + "ffebm.model.colour=blue\n", good.config(),
-                good.inputShape(), 0, 0, good.params(), good.state(), good.substrate());
+                good.inputShape(), 0, 0, good.params(), good.state(), good.buffers(), good.substrate());
         Path file = dir.resolve("key.bin");
         bad.write(file);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(file));

@@ -1,19 +1,32 @@
 package org.ffebm.digital.config;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.ejml.data.ReshapeMatrix;
+import org.ffebm.core.block.ConvLayer;
 import org.ffebm.core.block.FeedforwardBlock;
+import org.ffebm.core.block.Identity;
+import org.ffebm.core.block.Sequential;
+import org.ffebm.core.block.Shape;
 import org.ffebm.core.model.DigitalBlockFactory;
 import org.ffebm.core.tensor.TensorOps;
 import org.ffebm.digital.format.NumberFormat;
+import org.ffebm.digital.layer.AvgPool2d;
+import org.ffebm.digital.layer.BatchNorm2d;
+import org.ffebm.digital.layer.Conv2d;
+import org.ffebm.digital.layer.MaxPool2d;
 import org.ffebm.digital.layer.Quantized;
 
 /**
- * Applies a {@link DigitalConfig} to the digital blocks of a model: each block whose format is not fp32 is wrapped in
- * {@link Quantized} (its output and input gradient rounded to the format after each operation). Remembers which named
- * exceptions it met, so that a misspelt block name is an error rather than silently ignored.
+ * The digital blocks of digital-sim for core's model builder: applies a {@link DigitalConfig} (each block whose format
+ * is not fp32 is wrapped in {@link Quantized}: its output and input gradient rounded to the format after each
+ * operation), and makes the convolutional ties (pooling, batch-norm) and the convolution layers of the backprop
+ * baseline. Remembers which named exceptions it met, so that a misspelt block name is an error rather than silently
+ * ignored.
  *
  * @param <M> the matrix type of the back end
  */
@@ -45,6 +58,47 @@ public final class DigitalBlocks<M extends ReshapeMatrix> implements DigitalBloc
         seen.add(block.name());
         NumberFormat f = config.formatOf(block.name());
         return f == NumberFormat.FP32 && ops.precision().equals("float32") ? block : new Quantized<>(ops, block, f);
+    }
+
+    /**
+     * The tie between two convolutional energy blocks: {@link MaxPool2d} or {@link AvgPool2d} (2×2, stride 2) when the
+     * lower block's last layer pooled, then {@link BatchNorm2d} without affine parameters (frozen, as in the seed paper)
+     * when {@code batchNorm}; an {@link Identity} when neither.
+     */
+    @Override
+    public FeedforwardBlock<M> tie(TensorOps<M> ops, String name, Shape in, ConvLayer.Pooling pooling,
+                                   boolean batchNorm) {
+        List<FeedforwardBlock<M>> parts = new ArrayList<>();
+        Shape s = in;
+        FeedforwardBlock<M> pool = pool(ops, name + ".pool", s, pooling);
+        if (pool != null) {
+            parts.add(pool);
+            s = pool.outputShape();
+        }
+        if (batchNorm) {
+            parts.add(new BatchNorm2d<>(ops, name + ".bn", s, BatchNorm2d.DEFAULT_EPS, BatchNorm2d.DEFAULT_MOMENTUM,
+                    false));
+        }
+        return parts.isEmpty() ? new Identity<>(name, in) : parts.size() == 1 ? parts.get(0)
+                : new Sequential<>(name, parts);
+    }
+
+    /** {@link Conv2d} (k×k, stride 1, "same" padding, with bias), then the pooling if any. */
+    @Override
+    public FeedforwardBlock<M> conv(TensorOps<M> ops, String name, Shape in, int channels, int kernel,
+                                    ConvLayer.Pooling pooling, double initGain, SplittableRandom init) {
+        Conv2d<M> conv = new Conv2d<>(ops, name, in, channels, kernel, kernel, 1, (kernel - 1) / 2, initGain, init);
+        FeedforwardBlock<M> pool = pool(ops, name + ".pool", conv.outputShape(), pooling);
+        return pool == null ? conv : new Sequential<>(name, List.of(conv, pool));
+    }
+
+    private static <M extends ReshapeMatrix> FeedforwardBlock<M> pool(TensorOps<M> ops, String name, Shape in,
+                                                                      ConvLayer.Pooling pooling) {
+        return switch (pooling) {
+            case NONE -> null;
+            case MAX -> new MaxPool2d<>(ops, name, in, 2);
+            case AVERAGE -> new AvgPool2d<>(ops, name, in, 2);
+        };
     }
 
     /**

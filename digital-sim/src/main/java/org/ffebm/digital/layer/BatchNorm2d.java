@@ -1,7 +1,9 @@
 package org.ffebm.digital.layer;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.block.FeedforwardBlock;
@@ -153,6 +155,15 @@ public final class BatchNorm2d<M extends ReshapeMatrix> implements FeedforwardBl
     /** β, 1 × c, or null when not affine. */
     public Param<M> beta() {
         return beta;
+    }
+
+    /** μ_run and σ²_run as {@code name.running-mean} and {@code name.running-var} (live arrays, for checkpoints). */
+    @Override
+    public Map<String, double[]> buffers() {
+        Map<String, double[]> b = new LinkedHashMap<>();
+        b.put(name + ".running-mean", runMean);
+        b.put(name + ".running-var", runVar);
+        return b;
     }
 
     /** A copy of μ_run. */

@@ -1,6 +1,7 @@
 package org.ffebm.digital.layer;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.block.FeedforwardBlock;
@@ -116,6 +117,11 @@ public final class Quantized<M extends ReshapeMatrix> implements FeedforwardBloc
     @Override
     public List<Param<M>> params() {
         return inner.params();
+    }
+
+    @Override
+    public Map<String, double[]> buffers() {
+        return inner.buffers();
     }
 
     @Override
