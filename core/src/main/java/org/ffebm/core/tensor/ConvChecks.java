@@ -2,7 +2,9 @@ package org.ffebm.core.tensor;
 
 import org.ejml.data.ReshapeMatrix;
 
-/** Shape checks of the convolution and pooling primitives, shared by {@link F32Ops} and {@link F64Ops}. */
+/**
+ * Shape checks of the convolution, pooling and per-channel primitives, shared by {@link F32Ops} and {@link F64Ops}.
+ */
 final class ConvChecks {
 
     private ConvChecks() {
@@ -68,6 +70,39 @@ final class ConvChecks {
         if (argmax == null || (long) argmax.length < (long) r1 * g.poolOutputSize()) {
             throw new IllegalArgumentException(op + ": argmax needs at least " + ((long) r1 * g.poolOutputSize())
                     + " entries, has " + (argmax == null ? "none" : Integer.toString(argmax.length)));
+        }
+    }
+
+    /** m: rows × C·spatial, other (if not null) the same shape; returns C. */
+    static int channels(String op, ReshapeMatrix m, ReshapeMatrix other, int spatial) {
+        if (spatial < 1) {
+            throw new IllegalArgumentException(op + ": spatial must be >= 1, was " + spatial);
+        }
+        if (m.getNumCols() % spatial != 0) {
+            throw new ShapeMismatchException(op + ": " + shape(m) + " does not hold whole channels of " + spatial
+                    + " positions");
+        }
+        if (other != null && (other.getNumRows() != m.getNumRows() || other.getNumCols() != m.getNumCols())) {
+            throw new ShapeMismatchException(op + ": shapes differ: " + shape(m) + " vs " + shape(other));
+        }
+        return m.getNumCols() / spatial;
+    }
+
+    /** values has at least C entries; it may be null only where not {@code required}. */
+    static void perChannel(String op, String what, double[] values, int channels, boolean required) {
+        if (values == null) {
+            if (required) {
+                throw new NullPointerException(op + ": " + what);
+            }
+        } else if (values.length < channels) {
+            throw new IllegalArgumentException(op + ": " + what + " has " + values.length + " values for " + channels
+                    + " channels");
+        }
+    }
+
+    static void channelRange(String op, int channels, int c0, int c1) {
+        if (c0 < 0 || c1 < c0 || c1 > channels) {
+            throw new IllegalArgumentException(op + ": channel range [" + c0 + ", " + c1 + ") outside 0.." + channels);
         }
     }
 

@@ -222,6 +222,30 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
     }
 
     @Override
+    public void relu(FMatrixRMaj in, FMatrixRMaj out, int r0, int r1) {
+        checkSame(in, out);
+        ConvChecks.rows("relu", in, r0, r1);
+        final int n = in.numCols;
+        final float[] id = in.data, od = out.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            final float v = id[i];
+            od[i] = v <= 0f ? 0f : v;
+        }
+    }
+
+    @Override
+    public void reluBackward(FMatrixRMaj in, FMatrixRMaj gradOut, FMatrixRMaj gradIn, int r0, int r1) {
+        checkSame(in, gradOut);
+        checkSame(in, gradIn);
+        ConvChecks.rows("reluBackward", in, r0, r1);
+        final int n = in.numCols;
+        final float[] id = in.data, go = gradOut.data, gi = gradIn.data;
+        for (int i = r0 * n, end = r1 * n; i < end; i++) {
+            gi[i] = id[i] > 0f ? go[i] : 0f;
+        }
+    }
+
+    @Override
     public void fillRows(FMatrixRMaj m, double value, int r0, int r1) {
         ConvChecks.rows("fillRows", m, r0, r1);
         java.util.Arrays.fill(m.data, r0 * m.numCols, r1 * m.numCols, (float) value);
@@ -434,6 +458,65 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelSums(FMatrixRMaj u, double[] uShift, FMatrixRMaj v, double[] vShift, int spatial,
+                            double[] sumU, double[] sumUV, int c0, int c1) {
+        final int channels = ConvChecks.channels("channelSums", u, v, spatial);
+        ConvChecks.channelRange("channelSums", channels, c0, c1);
+        ConvChecks.perChannel("channelSums", "uShift", uShift, channels, false);
+        ConvChecks.perChannel("channelSums", "vShift", vShift, channels, false);
+        ConvChecks.perChannel("channelSums", "sumU", sumU, channels, true);
+        ConvChecks.perChannel("channelSums", "sumUV", sumUV, channels, v != null);
+        final float[] ud = u.data, vd = v == null ? null : v.data;
+        final int rows = u.numRows, cols = u.numCols;
+        for (int c = c0; c < c1; c++) {
+            final double us = uShift == null ? 0 : uShift[c], vs = vShift == null ? 0 : vShift[c];
+            double su = 0, suv = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int i = r * cols + c * spatial, end = i + spatial; i < end; i++) {
+                    final double du = ud[i] - us;
+                    su += du;
+                    if (vd != null) {
+                        suv += du * (vd[i] - vs);
+                    }
+                }
+            }
+            sumU[c] = su;
+            if (vd != null) {
+                sumUV[c] = suv;
+            }
+        }
+    }
+
+    @Override
+    public void channelAffine(double[] a, FMatrixRMaj u, double[] b, FMatrixRMaj v, double[] vShift, double[] d,
+                              int spatial, FMatrixRMaj out, int r0, int r1) {
+        final int channels = ConvChecks.channels("channelAffine", out, u, spatial);
+        ConvChecks.channels("channelAffine", out, v, spatial);
+        ConvChecks.rows("channelAffine", out, r0, r1);
+        ConvChecks.perChannel("channelAffine", "a", a, channels, u != null);
+        ConvChecks.perChannel("channelAffine", "b", b, channels, v != null);
+        ConvChecks.perChannel("channelAffine", "vShift", vShift, channels, false);
+        ConvChecks.perChannel("channelAffine", "d", d, channels, true);
+        final float[] ud = u == null ? null : u.data, vd = v == null ? null : v.data, od = out.data;
+        for (int r = r0; r < r1; r++) {
+            for (int c = 0; c < channels; c++) {
+                final double ac = ud == null ? 0 : a[c], bc = vd == null ? 0 : b[c], dc = d[c];
+                final double vs = vd == null || vShift == null ? 0 : vShift[c];
+                for (int i = (r * channels + c) * spatial, end = i + spatial; i < end; i++) {
+                    double y = dc;
+                    if (ud != null) {
+                        y += ac * ud[i];
+                    }
+                    if (vd != null) {
+                        y += bc * (vd[i] - vs);
+                    }
+                    od[i] = (float) y;
                 }
             }
         }

@@ -94,6 +94,12 @@ public interface TensorOps<M extends ReshapeMatrix> {
     /** gradIn = gradOut ⊙ slope·1[0 < slope·in < 1] on rows [r0, r1). */
     void hardSigmoidBackward(M in, double slope, M gradOut, M gradIn, int r0, int r1);
 
+    /** out = max(in, 0) (ReLU) on rows [r0, r1); NaN stays NaN, −0 becomes 0; out may be in. */
+    void relu(M in, M out, int r0, int r1);
+
+    /** gradIn = gradOut ⊙ 1[in &gt; 0] on rows [r0, r1) (the derivative at 0 taken as 0); gradIn may be gradOut. */
+    void reluBackward(M in, M gradOut, M gradIn, int r0, int r1);
+
     /** m[r0:r1] = value. */
     void fillRows(M m, double value, int r0, int r1);
 
@@ -225,6 +231,55 @@ public interface TensorOps<M extends ReshapeMatrix> {
      * @throws IllegalArgumentException if {@code g} has padding or the row range is outside
      */
     void avgUnpool(M src, ConvGeometry g, M dst, int r0, int r1);
+
+    // ---------------------------------------------------------------------------------------------- per channel
+
+    /**
+     * Per-channel sums over a batch of feature maps, the statistics of batch normalisation. Matrices are rows ×
+     * C·S, channel-major per row (S = {@code spatial} positions per channel, as in {@link ConvGeometry}); for every
+     * channel c in [c0, c1), with u′ = u − uShift[c] and v′ = v − vShift[c]:
+     *
+     * <pre>
+     *   sumU[c] = Σ_{r, q} u′[r, c·S + q],     sumUV[c] = Σ_{r, q} u′[r, c·S + q]·v′[r, c·S + q]   (if v is given)
+     * </pre>
+     *
+     * accumulated in double over rows then positions in increasing order, whatever the precision, so that a split of
+     * the channels over threads gives the same bits. A null shift means 0.
+     *
+     * @param u (Input) rows × C·S, not modified
+     * @param uShift (Input) at least C values, or null; not modified
+     * @param v (Input) the shape of u, or null for no cross sums (sumUV is then not touched and may be null)
+     * @param vShift (Input) at least C values, or null; not modified
+     * @param spatial S ≥ 1
+     * @param sumU (Output) entries [c0, c1) overwritten
+     * @param sumUV (Output) entries [c0, c1) overwritten if v is given
+     * @throws ShapeMismatchException if the columns are not a multiple of S, or v's shape differs from u's
+     * @throws IllegalArgumentException if the channel range is outside 0 … C or an array is too short
+     */
+    void channelSums(M u, double[] uShift, M v, double[] vShift, int spatial, double[] sumU, double[] sumUV, int c0,
+                     int c1);
+
+    /**
+     * A per-channel affine combination of two batches of feature maps (the normalisation of batch-norm and its
+     * input gradient): on rows [r0, r1), for every entry of channel c,
+     *
+     * <pre>
+     *   out = a[c]·u + b[c]·(v − vShift[c]) + d[c]
+     * </pre>
+     *
+     * evaluated in double and rounded once to the precision. A null u drops the term a·u (a may then be null), a null
+     * v drops b·(v − vShift) (b and vShift may then be null), a null vShift means 0. Element-wise: out may be u or v.
+     *
+     * @param u (Input) rows × C·S, or null; not modified
+     * @param v (Input) rows × C·S, or null; not modified
+     * @param d (Input) at least C values, not modified
+     * @param spatial S ≥ 1, the positions per channel
+     * @param out (Output) rows × C·S, rows [r0, r1) overwritten
+     * @throws ShapeMismatchException if the shapes differ or the columns are not a multiple of S
+     * @throws IllegalArgumentException if the row range is outside or an array is too short
+     */
+    void channelAffine(double[] a, M u, double[] b, M v, double[] vShift, double[] d, int spatial, M out, int r0,
+                       int r1);
 
     // ---------------------------------------------------------------------------------------------- losses
 

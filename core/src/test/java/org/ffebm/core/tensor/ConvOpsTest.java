@@ -2,6 +2,7 @@ package org.ffebm.core.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The convolution and pooling primitives of {@link TensorOps} in both precisions against direct loops written from
- * their definitions, on awkward sizes (odd, non-square, stride 2, kernels 1 and 5, overlapping pools), with
- * adjointness checks and row ranges.
+ * their definitions, on awkward sizes (odd, non-square, stride 2, kernels 1 and 5, overlapping pools, floor geometries
+ * whose windows do not tile the map), with adjointness checks and row ranges.
  */
 class ConvOpsTest {
 
@@ -40,7 +41,23 @@ class ConvOpsTest {
             new ConvGeometry(1, 4, 6, 2, 1, 0),
             ConvGeometry.pool(2, 1, 1, 1));
 
-    private static double[] random(int n, SplittableRandom rng) {
+    /**
+     * Floor geometries, whose windows do not tile the padded map: stride 2 with padding and without, stride 3 above
+     * the kernel, a 1×1 output. The naive loops below hold for them as they are.
+     */
+    private static final List<ConvGeometry> FLOOR_CONVS = List.of(
+            ConvGeometry.floor(2, 6, 5, 3, 2, 1),
+            ConvGeometry.floor(1, 7, 6, 3, 2, 0),
+            ConvGeometry.floor(2, 5, 5, 2, 3, 1),
+            ConvGeometry.floor(3, 5, 4, 4, 2, 0));
+
+    /** Floor pooling geometries: 2×2/2 over odd sizes, overlapping 3×3/2, 3×3/3 leaving an edge. */
+    private static final List<ConvGeometry> FLOOR_POOLS = List.of(
+            ConvGeometry.floor(2, 5, 7, 2, 2, 0),
+            ConvGeometry.floor(1, 7, 6, 3, 2, 0),
+            ConvGeometry.floor(2, 5, 7, 3, 3, 0));
+
+    static double[] random(int n, SplittableRandom rng) {
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
             x[i] = rng.nextDouble(-1, 1);
@@ -48,7 +65,7 @@ class ConvOpsTest {
         return x;
     }
 
-    private static <M extends ReshapeMatrix> M matrix(TensorOps<M> ops, int rows, int cols, double[] values) {
+    static <M extends ReshapeMatrix> M matrix(TensorOps<M> ops, int rows, int cols, double[] values) {
         M m = ops.zeros(rows, cols);
         ops.setFrom(m, values);
         return m;
@@ -356,6 +373,63 @@ class ConvOpsTest {
         assertEquals(3, argmax[1]);
     }
 
+    // ------------------------------------------------------------------------------------------ floor geometries
+
+    /**
+     * With a floor geometry every primitive follows the same definition; the rows and columns that no window reaches
+     * are skipped by im2col and pooling and receive 0 from col2im and the unpoolings (the naive loops add nothing
+     * there), and row ranges still give the bits of a whole batch.
+     */
+    @Test
+    void floorGeometriesFollowTheSameDefinitionsAndLeaveTheUncoveredEdgeAlone() {
+        checkAll(F32, FLOOR_CONVS, this::im2col);
+        checkAll(F64, FLOOR_CONVS, this::im2col);
+        checkAll(F32, FLOOR_CONVS, this::col2im);
+        checkAll(F64, FLOOR_CONVS, this::col2im);
+        checkAll(F32, FLOOR_CONVS, this::convolution);
+        checkAll(F64, FLOOR_CONVS, this::convolution);
+        checkAll(F32, FLOOR_POOLS, this::maxPool);
+        checkAll(F64, FLOOR_POOLS, this::maxPool);
+        checkAll(F32, FLOOR_POOLS, this::avgPool);
+        checkAll(F64, FLOOR_POOLS, this::avgPool);
+
+        assertRowRanges(FLOOR_CONVS.get(0), FLOOR_POOLS.get(0));
+        ConvGeometry pg = FLOOR_POOLS.get(0);
+        FMatrixRMaj pp = matrix(F32, BATCH, pg.poolOutputSize(),
+                random(BATCH * pg.poolOutputSize(), new SplittableRandom(7)));
+        // the last row and column of the 5×7 map (2×2 windows at stride 2) are in no window: 0, not left as they were
+        FMatrixRMaj up = new FMatrixRMaj(BATCH, pg.inputSize());
+        F32.fill(up, 7);
+        F32.avgUnpool(pp, pg, up, 0, BATCH);
+        for (int b = 0; b < BATCH; b++) {
+            for (int a = 0; a < pg.inputSize(); a++) {
+                int ih = a / pg.width() % pg.height(), iw = a % pg.width();
+                assertEquals(ih == pg.height() - 1 || iw == pg.width() - 1, up.get(b, a) == 0f, "entry " + a);
+            }
+        }
+    }
+
+    @Test
+    void floorGeometryRoundsTheOutputSizeDownWhereAnExactOneIsRejected() {
+        ConvGeometry g = ConvGeometry.floor(2, 5, 4, 2, 2, 0);
+        assertEquals(2, g.outHeight());
+        assertEquals(2, g.outWidth());
+        assertEquals(8, g.poolOutputSize());
+        assertFalse(g.exact());
+        assertEquals("2x5x4 k2 s2 p0 floor", g.toString());
+        assertMessage(() -> new ConvGeometry(2, 5, 4, 2, 2, 0), "stride 2 does not tile the height 5");
+        assertEquals(new ConvGeometry(3, 5, 7, 3, 1, 1, true), new ConvGeometry(3, 5, 7, 3, 1, 1));
+        assertTrue(ConvGeometry.same(3, 5, 7, 3).exact() && ConvGeometry.pool(3, 4, 6, 2).exact());
+        // PyTorch's sizes: 7×7/2 with padding 3 on 224 → 112, 3×3/2 with padding 1 on 32 → 16
+        assertEquals(112, ConvGeometry.floor(3, 224, 224, 7, 2, 3).outHeight());
+        assertEquals(16, ConvGeometry.floor(3, 32, 32, 3, 2, 1).outWidth());
+        // the other rules stay: the kernel fits the padded map, the padding is below the kernel
+        assertMessage(() -> ConvGeometry.floor(1, 2, 5, 5, 1, 1), "kernel 5 does not fit in the height 2");
+        assertMessage(() -> ConvGeometry.floor(1, 5, 5, 3, 2, 3), "padding must be in [0, kernel)");
+        assertMessage(() -> ConvGeometry.floor(1, 5, 5, 3, 0, 1), "stride must be >= 1, was 0");
+        assertMessage(() -> new ConvGeometry(1, 40_000, 40_000, 9_000, 1, 8_999), "output map");
+    }
+
     // ------------------------------------------------------------------------------------------ row ranges
 
     /**
@@ -364,8 +438,11 @@ class ConvOpsTest {
      */
     @Test
     void rowRangesTouchOnlyTheirRowsWithTheBitsOfAWholeBatch() {
-        ConvGeometry g = new ConvGeometry(3, 5, 7, 3, 1, 1);
-        ConvGeometry pg = new ConvGeometry(2, 7, 5, 3, 2, 0);
+        assertRowRanges(new ConvGeometry(3, 5, 7, 3, 1, 1), new ConvGeometry(2, 7, 5, 3, 2, 0));
+    }
+
+    /** Every primitive over convolution geometry g and pooling geometry pg, run whole and split (see above). */
+    private static void assertRowRanges(ConvGeometry g, ConvGeometry pg) {
         SplittableRandom rng = new SplittableRandom(5);
         FMatrixRMaj x = matrix(F32, BATCH, g.inputSize(), random(BATCH * g.inputSize(), rng));
         FMatrixRMaj y = matrix(F32, BATCH * g.outPixels(), g.patchSize(),
@@ -378,8 +455,9 @@ class ConvOpsTest {
         assertSplit(BATCH, g.inputSize(), (out, r0, r1) -> F32.col2im(y, g, 0.5, out, r0, r1));
         assertSplit(BATCH, g.inputSize(), (out, r0, r1) -> F32.col2im(y, g, 0, out, r0, r1));
         FMatrixRMaj pixels = matrix(F32, BATCH * pix, 3, random(BATCH * pix * 3, rng));
+        FMatrixRMaj maps = matrix(F32, BATCH, 3 * pix, random(BATCH * 3 * pix, rng));
         assertSplit(BATCH, 3 * pix, (out, r0, r1) -> F32.pixelsToChannels(pixels, pix, out, r0, r1));
-        assertSplit(BATCH * pix, 3, (out, r0, r1) -> F32.channelsToPixels(x, pix, out, r0, r1));
+        assertSplit(BATCH * pix, 3, (out, r0, r1) -> F32.channelsToPixels(maps, pix, out, r0, r1));
         assertSplit(BATCH, pg.poolOutputSize(),
                 (out, r0, r1) -> F32.maxPool(px, pg, out, new int[BATCH * pg.poolOutputSize()], r0, r1));
         int[] argmax = new int[BATCH * pg.poolOutputSize()];
@@ -460,7 +538,7 @@ class ConvOpsTest {
         assertMessage(() -> F32.maxUnpool(po, bad, pg, px, 0, 2), "argmax 48 of row 0 outside 0..47");
     }
 
-    private static void assertMessage(Runnable r, String fragment) {
+    static void assertMessage(Runnable r, String fragment) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
         assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' lacks '" + fragment + "'");
     }
@@ -473,6 +551,14 @@ class ConvOpsTest {
     private static <M extends ReshapeMatrix> void check(TensorOps<M> ops, GeometryCheck<M> c) {
         SplittableRandom rng = new SplittableRandom(17);
         for (ConvGeometry g : CONVS) {
+            c.run(ops, g, rng);
+        }
+    }
+
+    private static <M extends ReshapeMatrix> void checkAll(TensorOps<M> ops, List<ConvGeometry> geometries,
+                                                           GeometryCheck<M> c) {
+        SplittableRandom rng = new SplittableRandom(23);
+        for (ConvGeometry g : geometries) {
             c.run(ops, g, rng);
         }
     }

@@ -30,7 +30,8 @@ import org.ffebm.core.tensor.TensorOps;
  * <p>Backward for the error g = ∂ℓ/∂y, with x̂ = (x − μ)/√(σ² + ε) and means ⟨·⟩ per channel over the N values:
  * ∇γ += scale·Σ g·x̂, ∇β += scale·Σ g, and ∂ℓ/∂x = γ/√(σ² + ε)·(g − ⟨g⟩ − x̂·⟨g·x̂⟩) in training mode (the
  * dependence of μ and σ² on x included), γ/√(σ² + ε)·g in evaluation mode. The mode is that of the last forward.
- * Statistics are accumulated in double, channels split over threads, each in a fixed order.
+ * Statistics are accumulated in double, channels split over threads, each in a fixed order (core's {@link
+ * TensorOps#channelSums}); the normalisation and the input gradient are {@link TensorOps#channelAffine}.
  *
  * <p>Cost per sample: MACs = c·h·w (the folded affine map a·x + b of inference; training adds about 2 per value for
  * the statistics); bytes = 4·2·c·h·w.
@@ -45,7 +46,6 @@ public final class BatchNorm2d<M extends ReshapeMatrix> implements FeedforwardBl
     public static final double DEFAULT_MOMENTUM = 0.1;
 
     private final TensorOps<M> ops;
-    private final Raw<M> raw;
     private final String name;
     private final Shape shape;
     private final int channels, spatial;
@@ -71,8 +71,7 @@ public final class BatchNorm2d<M extends ReshapeMatrix> implements FeedforwardBl
      * @param eps ε &gt; 0, finite
      * @param momentum m in [0, 1]
      * @param affine whether γ, β are trainable params (else fixed at 1, 0)
-     * @throws IllegalArgumentException naming the block, parameter and value, if eps or momentum is out of range, or
-     *                                  if the back end's matrices are neither FMatrixRMaj nor DMatrixRMaj
+     * @throws IllegalArgumentException naming the block, parameter and value, if eps or momentum is out of range
      * @throws NullPointerException if an object argument is null
      */
     public BatchNorm2d(TensorOps<M> ops, String name, Shape shape, double eps, double momentum, boolean affine) {
@@ -85,7 +84,6 @@ public final class BatchNorm2d<M extends ReshapeMatrix> implements FeedforwardBl
         if (!(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException(name + ": momentum must be in [0, 1], was " + momentum);
         }
-        this.raw = Raw.of(ops);
         this.eps = eps;
         this.momentum = momentum;
         this.channels = shape.channels();
@@ -239,15 +237,15 @@ public final class BatchNorm2d<M extends ReshapeMatrix> implements FeedforwardBl
 
     /** μ then Σ(x − μ)² of channels [c0, c1), over the batch. */
     private void statsRange(int c0, int c1) {
-        raw.channelSums(input, null, null, null, spatial, c0, c1, sumU, null);
+        ops.channelSums(input, null, null, null, spatial, sumU, null, c0, c1);
         for (int c = c0; c < c1; c++) {
             mean[c] = sumU[c] / count;
         }
-        raw.channelSums(input, mean, input, mean, spatial, c0, c1, sumU, sumUV);
+        ops.channelSums(input, mean, input, mean, spatial, sumU, sumUV, c0, c1);
     }
 
     private void normalizeRange(int r0, int r1) {
-        raw.channelAffine(null, null, input, mean, coefA, coefD, spatial, output, r0, r1);
+        ops.channelAffine(null, null, coefA, input, mean, coefD, spatial, output, r0, r1);
     }
 
     /**
@@ -283,11 +281,11 @@ public final class BatchNorm2d<M extends ReshapeMatrix> implements FeedforwardBl
     }
 
     private void gradSumsRange(int c0, int c1) {
-        raw.channelSums(gradOut, null, input, mean, spatial, c0, c1, sumU, sumUV);
+        ops.channelSums(gradOut, null, input, mean, spatial, sumU, sumUV, c0, c1);
     }
 
     private void inputGradRange(int r0, int r1) {
-        raw.channelAffine(gradOut, coefA, training ? input : null, mean, coefB, coefD, spatial, gradIn, r0, r1);
+        ops.channelAffine(coefA, gradOut, coefB, training ? input : null, mean, coefD, spatial, gradIn, r0, r1);
     }
 
     private double gammaOf(int c) {

@@ -3,12 +3,30 @@ package org.ffebm.digital.layer;
 import java.util.Objects;
 import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.block.Shape;
+import org.ffebm.core.tensor.ConvGeometry;
 import org.ffebm.core.tensor.ShapeMismatchException;
 
 /** Argument checks shared by the layers; every message starts with the block's name. */
 final class Checks {
 
     private Checks() {
+    }
+
+    /**
+     * The windows of a layer over {@code in}, its output size rounded down as in PyTorch ({@link ConvGeometry#floor}).
+     *
+     * @throws IllegalArgumentException if the geometry is impossible; the message is core's (parameter and value)
+     *                                  after the block's name
+     * @throws NullPointerException if block or in is null
+     */
+    static ConvGeometry geometry(String block, Shape in, int kernel, int stride, int padding) {
+        Objects.requireNonNull(block, "name");
+        Objects.requireNonNull(in, "in");
+        try {
+            return ConvGeometry.floor(in.channels(), in.height(), in.width(), kernel, stride, padding);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(block + ": " + e.getMessage(), e);
+        }
     }
 
     /**

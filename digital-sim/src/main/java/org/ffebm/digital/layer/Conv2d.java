@@ -7,6 +7,7 @@ import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.Param;
 import org.ffebm.core.block.Shape;
+import org.ffebm.core.tensor.ConvGeometry;
 import org.ffebm.core.tensor.TensorOps;
 
 /**
@@ -14,15 +15,16 @@ import org.ffebm.core.tensor.TensorOps;
  * <pre>
  *   y[o, oy, ox] = b[o] + Σ_{c,ky,kx} W[o, (c,ky,kx)] · x[c, oy·s − p + ky, ox·s − p + kx]
  * </pre>
- * input c×h×w, output k×h'×w' ({@link ConvGeometry}), zero padding p, stride s. W is a k × c·kh·kw param (each row
- * one filter in (c, ky, kx) order), b a 1 × k param (absent without bias).
+ * input c×h×w, output k×h'×w' with a square kₛ×kₛ kernel, stride s and zero padding p &lt; kₛ given by core's
+ * {@link ConvGeometry} (h' = ⌊(h + 2p − kₛ)/s⌋ + 1 as in PyTorch, see {@link ConvGeometry#floor}). W is a k × c·kₛ·kₛ
+ * param (each row one filter in (c, ky, kx) order), b a 1 × k param (absent without bias).
  *
  * <p>Backward, for the per-sample error G = ∂ℓ/∂y: ∇W += scale·G₂ᵀ·im2col(x), ∇b += scale·Σ G₂, ∇x = convᵀ(G) (the
  * transposed convolution); all are matrix products through the back end's kernels ({@link ConvKernel}).
- * Initialisation: W ~ U(−g/√fan_in, g/√fan_in) with fan_in = c·kh·kw, drawn row-major from the generator passed in;
+ * Initialisation: W ~ U(−g/√fan_in, g/√fan_in) with fan_in = c·kₛ·kₛ, drawn row-major from the generator passed in;
  * b = 0.
  *
- * <p>Cost per sample: MACs = k·h'·w'·c·kh·kw (the im2col product, padded taps included); bytes =
+ * <p>Cost per sample: MACs = k·h'·w'·c·kₛ·kₛ (the im2col product, padded taps included); bytes =
  * 4·(c·h·w + k·h'·w').
  *
  * @param <M> the matrix type of the back end
@@ -32,7 +34,7 @@ public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M
     private final TensorOps<M> ops;
     private final String name;
     private final ConvGeometry geometry;
-    private final Shape outShape;
+    private final Shape inShape, outShape;
     private final ConvKernel<M> kernel;
     private final Param<M> weight, bias;
     private final List<Param<M>> params;
@@ -42,16 +44,17 @@ public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M
     /**
      * @param ops the back end
      * @param name the block's name; params are {@code name.W} and {@code name.b}
-     * @param geometry input shape, filters, kernel, stride, padding
+     * @param geometry input shape, kernel, stride, padding
+     * @param outChannels k ≥ 1, the number of filters
      * @param withBias whether the layer has the bias b
      * @param initGain g ≥ 0 of the initialisation bound g/√fan_in
      * @param init the generator of the initial weights
-     * @throws IllegalArgumentException if initGain is negative or not finite, or the back end's matrices are neither
-     *                                  FMatrixRMaj nor DMatrixRMaj
+     * @throws IllegalArgumentException naming the block, if outChannels is out of range, initGain is negative or not
+     *                                  finite, or a sample's workspaces would exceed 2³¹ − 1 entries
      * @throws NullPointerException if an object argument is null
      */
-    public Conv2d(TensorOps<M> ops, String name, ConvGeometry geometry, boolean withBias, double initGain,
-                  SplittableRandom init) {
+    public Conv2d(TensorOps<M> ops, String name, ConvGeometry geometry, int outChannels, boolean withBias,
+                  double initGain, SplittableRandom init) {
         this.ops = Objects.requireNonNull(ops, "ops");
         this.name = Objects.requireNonNull(name, "name");
         this.geometry = Objects.requireNonNull(geometry, "geometry");
@@ -59,28 +62,35 @@ public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M
         if (!(initGain >= 0) || Double.isInfinite(initGain)) {
             throw new IllegalArgumentException(name + ": initGain must be finite and >= 0, was " + initGain);
         }
-        this.kernel = new ConvKernel<>(ops, name, geometry);
+        this.kernel = new ConvKernel<>(ops, name, geometry, outChannels);
+        this.inShape = kernel.inputShape();
         this.outShape = kernel.outputShape();
-        int k = geometry.outChannels(), fanIn = geometry.patchSize();
-        M w = ops.zeros(k, fanIn);
+        int fanIn = geometry.patchSize();
+        M w = ops.zeros(outChannels, fanIn);
         double bound = initGain / Math.sqrt(fanIn);
         ops.uniform(w, -bound, bound, init);
-        weight = new Param<>(name + ".W", name, Param.Kind.WEIGHT, w, ops.zeros(k, fanIn));
-        bias = withBias ? new Param<>(name + ".b", name, Param.Kind.BIAS, ops.zeros(1, k), ops.zeros(1, k)) : null;
+        weight = new Param<>(name + ".W", name, Param.Kind.WEIGHT, w, ops.zeros(outChannels, fanIn));
+        bias = withBias ? new Param<>(name + ".b", name, Param.Kind.BIAS, ops.zeros(1, outChannels),
+                ops.zeros(1, outChannels)) : null;
         params = withBias ? List.of(weight, bias) : List.of(weight);
         output = ops.zeros(0, outShape.size());
-        gradIn = ops.zeros(0, geometry.input().size());
+        gradIn = ops.zeros(0, inShape.size());
     }
 
     /**
-     * A convolution with bias from its geometry's parts.
+     * A convolution with bias over {@code in}, its output size rounded down as in PyTorch ({@link
+     * ConvGeometry#floor}).
      *
-     * @throws IllegalArgumentException as {@link ConvGeometry#of} (naming this block) and the main constructor
-     * @see #Conv2d(TensorOps, String, ConvGeometry, boolean, double, SplittableRandom)
+     * @param kernel kₛ ≥ 1, the side of the square kernel, at most the padded height and width
+     * @param stride s ≥ 1
+     * @param padding p, 0 ≤ p &lt; kₛ
+     * @throws IllegalArgumentException naming the block, the parameter and the value, if the geometry is impossible,
+     *                                  and as the main constructor
+     * @see #Conv2d(TensorOps, String, ConvGeometry, int, boolean, double, SplittableRandom)
      */
-    public Conv2d(TensorOps<M> ops, String name, Shape in, int outChannels, int kernelH, int kernelW, int stride,
-                  int padding, double initGain, SplittableRandom init) {
-        this(ops, name, ConvGeometry.of(name, in, outChannels, kernelH, kernelW, stride, padding), true, initGain, init);
+    public Conv2d(TensorOps<M> ops, String name, Shape in, int outChannels, int kernel, int stride, int padding,
+                  double initGain, SplittableRandom init) {
+        this(ops, name, Checks.geometry(name, in, kernel, stride, padding), outChannels, true, initGain, init);
     }
 
     @Override
@@ -88,13 +98,19 @@ public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M
         return name;
     }
 
+    /** The windows over the input (channels, size, kernel, stride, padding). */
     public ConvGeometry geometry() {
         return geometry;
     }
 
+    /** k, the number of filters. */
+    public int outChannels() {
+        return outShape.channels();
+    }
+
     @Override
     public Shape inputShape() {
-        return geometry.input();
+        return inShape;
     }
 
     @Override
@@ -102,7 +118,7 @@ public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M
         return outShape;
     }
 
-    /** The filters, k × c·kh·kw. */
+    /** The filters, k × c·kₛ·kₛ. */
     public Param<M> weight() {
         return weight;
     }
@@ -117,7 +133,7 @@ public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M
      */
     @Override
     public M forward(M x, boolean training) {
-        Checks.requireFeatures(name, "input", x, geometry.input());
+        Checks.requireFeatures(name, "input", x, inShape);
         input = x;
         return kernel.forward(x, weight.value(), bias == null ? null : bias.value(), output);
     }
@@ -139,7 +155,7 @@ public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M
         return params;
     }
 
-    /** k·h'·w'·c·kh·kw. */
+    /** k·h'·w'·c·kₛ·kₛ. */
     @Override
     public long macsPerSample() {
         return (long) outShape.size() * geometry.patchSize();

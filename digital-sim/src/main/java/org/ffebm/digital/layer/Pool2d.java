@@ -6,13 +6,15 @@ import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.Param;
 import org.ffebm.core.block.Shape;
+import org.ffebm.core.tensor.ConvGeometry;
 import org.ffebm.core.tensor.Parallel;
 import org.ffebm.core.tensor.TensorOps;
 
 /**
- * A 2-D pooling layer: each channel separately, every kh×kw window at stride s (no padding) is reduced to one value,
- * c×h×w → c×h'×w' with h' = ⌊(h − kh)/s⌋ + 1, w' = ⌊(w − kw)/s⌋ + 1 ({@link ConvGeometry}). The subclasses say how
- * a window is reduced. No parameters.
+ * A 2-D pooling layer: each channel separately, every kₛ×kₛ window at stride s (no padding) is reduced to one value,
+ * c×h×w → c×h'×w' with h' = ⌊(h − kₛ)/s⌋ + 1, w' = ⌊(w − kₛ)/s⌋ + 1 (core's {@link ConvGeometry#floor}: rows and
+ * columns that no window reaches are ignored, as in PyTorch). The subclasses say how a window is reduced, each with one
+ * of core's pooling primitives and its adjoint. No parameters.
  *
  * @param <M> the matrix type of the back end
  */
@@ -20,31 +22,24 @@ public abstract sealed class Pool2d<M extends ReshapeMatrix> implements Feedforw
         permits MaxPool2d, AvgPool2d {
 
     final TensorOps<M> ops;
-    final Raw<M> raw;
     final String name;
     final ConvGeometry geometry;
-    private final Shape outShape;
-    final int inSize, outSize, fan;
-    /** (c·h'·w') × (kh·kw) input offsets, see {@link Windows#windows}. */
-    final int[] windows;
+    private final Shape inShape, outShape;
+    final int outSize;
     final M output, gradIn;
     M input, gradOut;
     private final Parallel.RangeTask forwardTask = this::forwardRows;
-    private final Parallel.RangeTask backwardTask = this::backwardRange;
+    private final Parallel.RangeTask backwardTask = this::backwardRows;
 
-    Pool2d(TensorOps<M> ops, String name, Shape in, int kernelH, int kernelW, int stride) {
+    Pool2d(TensorOps<M> ops, String name, Shape in, int kernel, int stride) {
         this.ops = Objects.requireNonNull(ops, "ops");
         this.name = Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(in, "in");
-        this.raw = Raw.of(ops);
-        this.geometry = ConvGeometry.of(name, in, in.channels(), kernelH, kernelW, stride, 0);
-        this.inSize = in.size();
-        this.outShape = geometry.outputShape();
+        this.geometry = Checks.geometry(name, in, kernel, stride, 0);
+        this.inShape = in;
+        this.outShape = new Shape(in.channels(), geometry.outHeight(), geometry.outWidth());
         this.outSize = outShape.size();
-        this.fan = geometry.windowSize();
-        this.windows = Windows.windows(geometry);
         this.output = ops.zeros(0, outSize);
-        this.gradIn = ops.zeros(0, inSize);
+        this.gradIn = ops.zeros(0, in.size());
     }
 
     @Override
@@ -52,14 +47,14 @@ public abstract sealed class Pool2d<M extends ReshapeMatrix> implements Feedforw
         return name;
     }
 
-    /** The window geometry (outChannels = c, padding 0). */
+    /** The window geometry (padding 0, output size rounded down). */
     public final ConvGeometry geometry() {
         return geometry;
     }
 
     @Override
     public final Shape inputShape() {
-        return geometry.input();
+        return inShape;
     }
 
     @Override
@@ -72,7 +67,7 @@ public abstract sealed class Pool2d<M extends ReshapeMatrix> implements Feedforw
      */
     @Override
     public final M forward(M x, boolean training) {
-        Checks.requireFeatures(name, "input", x, geometry.input());
+        Checks.requireFeatures(name, "input", x, inShape);
         input = x;
         ops.reshape(output, x.getNumRows(), outSize);
         prepare(x.getNumRows());
@@ -92,15 +87,10 @@ public abstract sealed class Pool2d<M extends ReshapeMatrix> implements Feedforw
             return null;
         }
         gradOut = g;
-        ops.reshape(gradIn, g.getNumRows(), inSize);
+        ops.reshape(gradIn, g.getNumRows(), inShape.size());
         ops.parallel().forRange(g.getNumRows(), backwardTask);
         gradOut = null;
         return gradIn;
-    }
-
-    private void backwardRange(int b0, int b1) {
-        raw.zero(gradIn, b0 * inSize, b1 * inSize);
-        backwardRows(b0, b1);
     }
 
     /** Grows per-batch workspaces before a forward of {@code batch} rows (nothing by default). */
@@ -110,7 +100,7 @@ public abstract sealed class Pool2d<M extends ReshapeMatrix> implements Feedforw
     /** output rows [b0, b1) from input. */
     abstract void forwardRows(int b0, int b1);
 
-    /** Adds into gradIn rows [b0, b1) (already zero) the input gradient of gradOut rows [b0, b1). */
+    /** gradIn rows [b0, b1) (overwritten) from gradOut rows [b0, b1). */
     abstract void backwardRows(int b0, int b1);
 
     @Override

@@ -3,6 +3,8 @@ package org.ffebm.digital.layer;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
 import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.Param;
@@ -30,7 +32,6 @@ import org.ffebm.digital.format.NumberFormat;
 public final class Quantized<M extends ReshapeMatrix> implements FeedforwardBlock<M>, DigitalCost {
 
     private final TensorOps<M> ops;
-    private final Raw<M> raw;
     private final FeedforwardBlock<M> inner;
     private final NumberFormat format;
     private final boolean passThrough;
@@ -48,10 +49,13 @@ public final class Quantized<M extends ReshapeMatrix> implements FeedforwardBloc
         this.ops = Objects.requireNonNull(ops, "ops");
         this.inner = Objects.requireNonNull(inner, "inner");
         this.format = Objects.requireNonNull(format, "format");
-        this.raw = Raw.of(ops);
         this.passThrough = format == NumberFormat.FP32 && "float32".equals(ops.precision());
         this.output = ops.zeros(0, inner.outputShape().size());
         this.gradIn = ops.zeros(0, inner.inputShape().size());
+        if (!(output instanceof FMatrixRMaj || output instanceof DMatrixRMaj)) {
+            throw new IllegalArgumentException(inner.name() + ": unsupported matrix type " + output.getClass().getName()
+                    + " of the " + ops.precision() + " back end; number formats need FMatrixRMaj or DMatrixRMaj");
+        }
     }
 
     /** The wrapped block. */
@@ -97,7 +101,7 @@ public final class Quantized<M extends ReshapeMatrix> implements FeedforwardBloc
             return y;
         }
         ops.copy(y, output);
-        outputScale = raw.roundInPlace(format, output);
+        outputScale = roundInPlace(output);
         return output;
     }
 
@@ -110,8 +114,17 @@ public final class Quantized<M extends ReshapeMatrix> implements FeedforwardBloc
             return g;
         }
         ops.copy(g, gradIn);
-        gradientScale = raw.roundInPlace(format, gradIn);
+        gradientScale = roundInPlace(gradIn);
         return gradIn;
+    }
+
+    /** Rounds all of m to the format in place and returns the scale (see {@link NumberFormat#roundInPlace}). */
+    private double roundInPlace(M m) {
+        if (m instanceof FMatrixRMaj f) {
+            return format.roundInPlace(f.data, 0, f.getNumElements());
+        }
+        DMatrixRMaj d = (DMatrixRMaj) m;
+        return format.roundInPlace(d.data, 0, d.getNumElements());
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.ffebm.core.tensor.TensorOps;
 
 /**
  * Rectified linear unit y = max(x, 0), element-wise on any shape (NaN stays NaN). Backward: ∂ℓ/∂x = g·1[x &gt; 0]
- * (the derivative at 0 is taken as 0).
+ * (the derivative at 0 is taken as 0). Both are core's {@link TensorOps#relu} and {@link TensorOps#reluBackward}.
  *
  * <p>Cost per sample: 0 MACs; bytes = 4·2·c·h·w.
  *
@@ -20,7 +20,6 @@ import org.ffebm.core.tensor.TensorOps;
 public final class ReLU<M extends ReshapeMatrix> implements FeedforwardBlock<M>, DigitalCost {
 
     private final TensorOps<M> ops;
-    private final Raw<M> raw;
     private final String name;
     private final Shape shape;
     private final M output, gradIn;
@@ -32,14 +31,12 @@ public final class ReLU<M extends ReshapeMatrix> implements FeedforwardBlock<M>,
      * @param ops the back end
      * @param name the block's name
      * @param shape the input (and output) shape
-     * @throws IllegalArgumentException if the back end's matrices are neither FMatrixRMaj nor DMatrixRMaj
      * @throws NullPointerException if an argument is null
      */
     public ReLU(TensorOps<M> ops, String name, Shape shape) {
         this.ops = Objects.requireNonNull(ops, "ops");
         this.name = Objects.requireNonNull(name, "name");
         this.shape = Objects.requireNonNull(shape, "shape");
-        this.raw = Raw.of(ops);
         this.output = ops.zeros(0, shape.size());
         this.gradIn = ops.zeros(0, shape.size());
     }
@@ -72,7 +69,7 @@ public final class ReLU<M extends ReshapeMatrix> implements FeedforwardBlock<M>,
     }
 
     private void forwardRange(int r0, int r1) {
-        raw.relu(input, output, r0 * shape.size(), r1 * shape.size());
+        ops.relu(input, output, r0, r1);
     }
 
     /**
@@ -94,7 +91,7 @@ public final class ReLU<M extends ReshapeMatrix> implements FeedforwardBlock<M>,
     }
 
     private void backwardRange(int r0, int r1) {
-        raw.reluBackward(input, gradOut, gradIn, r0 * shape.size(), r1 * shape.size());
+        ops.reluBackward(input, gradOut, gradIn, r0, r1);
     }
 
     @Override

@@ -22,6 +22,12 @@
  * </table>
  * Flatten is core's {@code Identity.flatten}; the hard sigmoid and the linear layer are core's.
  *
+ * <p>The element loops are core's {@link org.ffebm.core.tensor.TensorOps} primitives ({@code im2col}/{@code col2im},
+ * the pooling primitives and their adjoints, {@code relu}, the per-channel sums of batch-norm), and window geometries
+ * are core's {@link org.ffebm.core.tensor.ConvGeometry}: square kernels, padding below the kernel size, and output
+ * sizes rounded down as in PyTorch ({@link org.ffebm.core.tensor.ConvGeometry#floor}). This package adds the layers'
+ * state, checks and workspaces; products go through the back end's kernels.
+ *
  * <p>{@link org.ffebm.digital.layer.ConvKernel} exposes the convolution and its adjoint (transposed convolution) on
  * their own, for convolutional energy blocks. Every layer implements {@link org.ffebm.digital.layer.DigitalCost}.
  *

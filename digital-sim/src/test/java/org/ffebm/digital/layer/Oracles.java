@@ -7,6 +7,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.Param;
+import org.ffebm.core.tensor.ConvGeometry;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.F64Ops;
 import org.ffebm.core.tensor.Parallel;
@@ -91,23 +92,23 @@ final class Oracles {
     /**
      * Direct 2-D cross-correlation, one sample per row (the definition in {@link ConvKernel}), in double.
      *
-     * @param w k × c·kh·kw, rows ordered (c, ky, kx); bias 1 × k or null
+     * @param w k × c·kₛ·kₛ, rows ordered (c, ky, kx); bias 1 × k or null
      */
     static DMatrixRMaj naiveConv(ConvGeometry g, DMatrixRMaj x, DMatrixRMaj w, DMatrixRMaj bias) {
-        int c = g.input().channels(), h = g.input().height(), wd = g.input().width();
-        int oh = g.outHeight(), ow = g.outWidth(), kh = g.kernelH(), kw = g.kernelW();
-        DMatrixRMaj y = new DMatrixRMaj(x.numRows, g.outputShape().size());
+        int c = g.channels(), h = g.height(), wd = g.width(), filters = w.numRows;
+        int oh = g.outHeight(), ow = g.outWidth(), k = g.kernel();
+        DMatrixRMaj y = new DMatrixRMaj(x.numRows, filters * oh * ow);
         for (int b = 0; b < x.numRows; b++) {
-            for (int o = 0; o < g.outChannels(); o++) {
+            for (int o = 0; o < filters; o++) {
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
                         double s = bias == null ? 0 : bias.get(0, o);
                         for (int ci = 0; ci < c; ci++) {
-                            for (int ky = 0; ky < kh; ky++) {
-                                for (int kx = 0; kx < kw; kx++) {
+                            for (int ky = 0; ky < k; ky++) {
+                                for (int kx = 0; kx < k; kx++) {
                                     int iy = oy * g.stride() - g.padding() + ky, ix = ox * g.stride() - g.padding() + kx;
                                     if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
-                                        s += w.get(o, (ci * kh + ky) * kw + kx) * x.get(b, (ci * h + iy) * wd + ix);
+                                        s += w.get(o, (ci * k + ky) * k + kx) * x.get(b, (ci * h + iy) * wd + ix);
                                     }
                                 }
                             }
@@ -122,21 +123,21 @@ final class Oracles {
 
     /** Direct pooling (no padding): the max (max = true) or mean of each window, one sample per row, in double. */
     static DMatrixRMaj naivePool(ConvGeometry g, DMatrixRMaj x, boolean max) {
-        int c = g.input().channels(), h = g.input().height(), wd = g.input().width();
-        int oh = g.outHeight(), ow = g.outWidth(), kh = g.kernelH(), kw = g.kernelW();
-        DMatrixRMaj y = new DMatrixRMaj(x.numRows, g.outputShape().size());
+        int c = g.channels(), h = g.height(), wd = g.width();
+        int oh = g.outHeight(), ow = g.outWidth(), k = g.kernel();
+        DMatrixRMaj y = new DMatrixRMaj(x.numRows, c * oh * ow);
         for (int b = 0; b < x.numRows; b++) {
             for (int ci = 0; ci < c; ci++) {
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
                         double acc = max ? Double.NEGATIVE_INFINITY : 0;
-                        for (int ky = 0; ky < kh; ky++) {
-                            for (int kx = 0; kx < kw; kx++) {
+                        for (int ky = 0; ky < k; ky++) {
+                            for (int kx = 0; kx < k; kx++) {
                                 double v = x.get(b, (ci * h + oy * g.stride() + ky) * wd + ox * g.stride() + kx);
                                 acc = max ? Math.max(acc, v) : acc + v;
                             }
                         }
-                        y.set(b, (ci * oh + oy) * ow + ox, max ? acc : acc / (kh * kw));
+                        y.set(b, (ci * oh + oy) * ow + ox, max ? acc : acc / (k * k));
                     }
                 }
             }
