@@ -87,7 +87,7 @@ public final class DigitalBlocks<M extends ReshapeMatrix> implements DigitalBloc
     @Override
     public FeedforwardBlock<M> conv(TensorOps<M> ops, String name, Shape in, int channels, int kernel,
                                     ConvLayer.Pooling pooling, double initGain, SplittableRandom init) {
-        Conv2d<M> conv = new Conv2d<>(ops, name, in, channels, kernel, kernel, 1, (kernel - 1) / 2, initGain, init);
+        Conv2d<M> conv = new Conv2d<>(ops, name, in, channels, kernel, 1, (kernel - 1) / 2, initGain, init);
         FeedforwardBlock<M> pool = pool(ops, name + ".pool", conv.outputShape(), pooling);
         return pool == null ? conv : new Sequential<>(name, List.of(conv, pool));
     }
