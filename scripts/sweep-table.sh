@@ -13,6 +13,7 @@ echo "| run | test accuracy | vs float | pulses per step | epochs |"
 echo "|---|---|---|---|---|"
 for m in "$dir"/*/metrics.csv; do
     name="$(basename "$(dirname "$m")")"
+    case "$name" in *.partial) continue ;; esac   # unfinished runs
     awk -F, -v name="$name" -v f="$float" 'NR > 1 { acc = $5; p += $10; n++ }
         END { d = (f == "") ? "" : sprintf("%+.2f pt", 100 * (acc - f));
               printf "| %s | %.2f%% | %s | %.0f | %d |\n", name, 100 * acc, d, p / n, n }' "$m"
