@@ -11,9 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.block.EpSettings.Estimator;
+import org.ffebm.core.model.DigitalBlockFactory;
 import org.ffebm.core.oracle.GradCheck;
 import org.ffebm.core.oracle.GradCheck.Precision;
+import org.ffebm.core.tensor.TensorOps;
+import org.ffebm.digital.config.DigitalBlocks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,7 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ffebm gradcheck}: the hybrid BP–EP gradient of the production code against the independent double-precision
- * oracle ({@link GradCheck}, DESIGN §2 "Correctness oracle"), on small preset models.
+ * oracle ({@link GradCheck}, DESIGN §2 "Correctness oracle"), on small preset models: the dense {@code ffebm} and
+ * {@code dhn} against implicit differentiation, the convolutional {@code conv} (digital-sim's pooling and batch-norm
+ * tie, unrounded) against central finite differences of the loss.
  *
  * <p>Prints, per model, a table (parameter tensor × β × estimator: cosine and relative error) and a summary line per
  * β; with {@code --json FILE}, writes the same figures as JSON (atomically). The exit code is 0 when the check passes:
@@ -32,14 +38,18 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Checks the hybrid backprop/Equilibrium-Propagation gradient against an independent "
-                + "double-precision oracle (implicit differentiation at each block's fixed point) on small preset "
+                + "double-precision oracle (implicit differentiation at each block's fixed point for the dense "
+                + "models, central finite differences of the loss for the convolutional one) on small preset "
                 + "models, for several nudging strengths beta and both EP estimators.", ""},
         footer = {"", "Models: ffebm = input 20 -> DHN(12,10) -> Linear -> DHN(10,8) -> Linear read-out 4; "
-                + "dhn = input 20 -> DHN(12,10,8) -> Linear read-out 4; cross-entropy, hard-sigmoid slope 1.",
+                + "dhn = input 20 -> DHN(12,10,8) -> Linear read-out 4; conv = input 1x8x8 -> conv DHN(3 ch) -> "
+                + "max-pool + batch-norm -> conv DHN(4 ch) -> Linear read-out 4 (3x3 kernels); cross-entropy, "
+                + "hard-sigmoid slope 1.",
                 "The check passes when, at the smallest beta (float64 and centered when they were run), every "
                         + "parameter tensor has cosine >= 0.999 and relative error <= 0.01.",
-                "A hard-sigmoid neuron that changes clip status within +-beta makes EP a secant across a kink; the "
-                        + "table says for which beta no neuron does, and counts the crossings per beta.",
+                "A hard-sigmoid neuron that changes clip status (or a max-pooling window its argmax) within +-beta "
+                        + "makes EP a secant across a kink; the table says for which beta no neuron does, and counts "
+                        + "the crossings per beta.",
                 "Exit codes: 0 the check passed, 1 it failed (or a file could not be written), 2 bad input.",
                 "Example: ffebm gradcheck --model dhn --betas 0.1,0.01,0.001 --json gc.json"})
 final class GradcheckCommand implements Callable<Integer> {
@@ -48,11 +58,12 @@ final class GradcheckCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "NAME", order = 1,
-            description = "The preset model: ffebm, dhn or all. Defaults to all.")
+            description = "The preset model: ffebm, dhn, conv or all. Defaults to all.")
     String model = "all";
 
-    @Option(names = "--betas", paramLabel = "BETA", split = ",", order = 2, defaultValue = "0.5,0.1,0.01",
-            description = "Nudging strengths to try, each > 0. Defaults to 0.5,0.1,0.01.")
+    @Option(names = "--betas", paramLabel = "BETA", split = ",", order = 2,
+            description = "Nudging strengths to try, each > 0. Defaults to the preset's: 0.5,0.1,0.01 (ffebm, dhn), "
+                    + "0.5,0.1,0.01,0.001 (conv).")
     List<Double> betas;
 
     @Option(names = "--estimator", paramLabel = "NAME", order = 3,
@@ -60,8 +71,9 @@ final class GradcheckCommand implements Callable<Integer> {
     String estimator = "both";
 
     @Option(names = "--seed", paramLabel = "N", order = 4,
-            description = "Seed of the weights and the batch. Defaults to " + GradCheck.PRESET_SEED
-                    + ", a seed whose batch has no neuron crossing a clip boundary within +-0.01 in either preset.")
+            description = "Seed of the weights and the batch. Defaults to the preset's: " + GradCheck.PRESET_SEED
+                    + " (ffebm, dhn: no neuron crosses a clip boundary within +-0.01), " + GradCheck.CONV_SEED
+                    + " (conv).")
     Long seed;
 
     @Option(names = "--batch", paramLabel = "N", order = 5,
@@ -77,10 +89,18 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "Also writes the figures as JSON to FILE (replaced atomically). Defaults to none.")
     Path json;
 
+    /** digital-sim's pooling and batch-norm layers, without number formats (float64 stays float64). */
+    static final GradCheck.DigitalLayers DIGITAL = new GradCheck.DigitalLayers() {
+        @Override
+        public <M extends ReshapeMatrix> DigitalBlockFactory<M> factory(TensorOps<M> ops) {
+            return DigitalBlocks.unrounded();
+        }
+    };
+
     @Override
     public Integer call() throws IOException {
         List<String> models = models();
-        List<Double> bs = betas();
+        List<Double> bs = betas == null ? null : betas();
         List<Estimator> estimators = estimators();
         List<Precision> precisions = precisions();
         if (batch != null && batch < 1) {
@@ -94,21 +114,24 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--json: is a directory: " + target);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "gradcheck: models %s, betas %s, estimators %s, precision %s, seed %d, batch %s%n",
-                String.join(",", models), joinBetas(bs), joinEstimators(estimators), joinPrecisions(precisions),
-                seed == null ? GradCheck.PRESET_SEED : seed, batch == null ? "8" : batch.toString());
+        out.printf(Locale.ROOT, "gradcheck: models %s, betas %s, estimators %s, precision %s, seed %s, batch %s%n",
+                String.join(",", models), bs == null ? "per preset" : joinBetas(bs), joinEstimators(estimators),
+                joinPrecisions(precisions), seed == null ? "per preset" : seed.toString(),
+                batch == null ? "8" : batch.toString());
         List<GradCheck.Report> reports = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (String m : models) {
-            GradCheck.Options o = GradCheck.preset(m).withBetas(bs).withEstimators(estimators)
-                    .withPrecisions(precisions);
+            GradCheck.Options o = GradCheck.preset(m).withEstimators(estimators).withPrecisions(precisions);
+            if (bs != null) {
+                o = o.withBetas(bs);
+            }
             if (seed != null) {
                 o = o.withSeed(seed);
             }
             if (batch != null) {
                 o = o.withBatch(batch);
             }
-            GradCheck.Report r = GradCheck.run(o);
+            GradCheck.Report r = GradCheck.run(o, DIGITAL);
             reports.add(r);
             out.println();
             out.print(r.table());
@@ -130,8 +153,8 @@ final class GradcheckCommand implements Callable<Integer> {
     private List<String> models() {
         return switch (model) {
             case "all" -> GradCheck.PRESETS;
-            case "ffebm", "dhn" -> List.of(model);
-            default -> throw new ParameterException(spec.commandLine(), "--model must be ffebm, dhn or all, was '"
+            case "ffebm", "dhn", "conv" -> List.of(model);
+            default -> throw new ParameterException(spec.commandLine(), "--model must be ffebm, dhn, conv or all, was '"
                     + model + "'");
         };
     }

@@ -26,17 +26,48 @@ class GradcheckCommandTest {
         Path json = tmp.resolve("gc.json");
         Cli.Result r = Cli.run("gradcheck", "--json", json.toString());
         assertEquals(0, r.code(), r.toString());
-        assertTrue(r.out().contains("ffebm (float64)") && r.out().contains("dhn (float64)"), r.out());
+        assertTrue(r.out().contains("ffebm (float64)") && r.out().contains("dhn (float64)")
+                && r.out().contains("conv (float64)"), r.out());
         assertTrue(r.out().contains("summary float64 beta=0.5:"), r.out());
         assertTrue(r.out().contains("summary float64 beta=0.01:"), r.out());
         assertTrue(r.out().strip().endsWith("gradcheck: PASS"), r.out());
         Map<String, Object> doc = JsonParser.object(Files.readString(json, StandardCharsets.UTF_8));
         assertEquals(Boolean.TRUE, doc.get("passed"));
         List<?> reports = (List<?>) doc.get("reports");
-        assertEquals(2, reports.size());
+        assertEquals(3, reports.size());
         try (var files = Files.list(tmp)) {
             assertEquals(List.of(json), files.toList(), "no temporary file left");
         }
+    }
+
+    @Test
+    void convPresetRunsItsOwnBetasAgainstFiniteDifferences() throws IOException {
+        Path json = tmp.resolve("conv.json");
+        Cli.Result r = Cli.run("gradcheck", "--model", "conv", "--json", json.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("conv (float64)"), r.out());
+        assertTrue(r.out().contains("central finite differences of the batch-mean loss"), r.out());
+        assertTrue(r.out().contains("summary float64 beta=0.001:"), r.out());
+        assertTrue(r.out().contains("check conv float64 beta=0.001 centered: every tensor cosine >= 0.999 and "
+                + "rel.error <= 0.01: PASS"), r.out());
+        assertTrue(r.out().strip().endsWith("gradcheck: PASS"), r.out());
+        Map<String, Object> doc = JsonParser.object(Files.readString(json, StandardCharsets.UTF_8));
+        assertEquals(Boolean.TRUE, doc.get("passed"));
+        Map<?, ?> report = (Map<?, ?>) ((List<?>) doc.get("reports")).get(0);
+        assertEquals("conv", report.get("name"));
+        Map<?, ?> oracle = (Map<?, ?>) ((List<?>) report.get("oracles")).get(0);
+        assertEquals("finite-differences", oracle.get("method"));
+        Map<?, ?> gate = (Map<?, ?>) report.get("gate");
+        assertEquals(0.001, ((Number) gate.get("beta")).doubleValue());
+        assertEquals(Boolean.TRUE, gate.get("passed"));
+        assertEquals(4 * 2, ((List<?>) report.get("results")).size());            // β × estimator
+    }
+
+    @Test
+    void convFailsWhenTheSmallestBetaIsTooLarge() {
+        Cli.Result r = Cli.run("gradcheck", "--model", "conv", "--betas", "0.1", "--estimator", "centered");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.out().strip().endsWith("gradcheck: FAIL (conv)"), r.out());
     }
 
     @Test

@@ -99,6 +99,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
     private EpSettings phaseEp;
     private double phaseScale;
     private boolean phaseNeedInputGrad;
+    private EpSettings.Estimator lastEstimator;     // of the last backward, null before the first
     private int gradLayer;
     private M gradG, gradX;
     private final Parallel.RangeTask relaxTask = this::relaxRange;
@@ -502,6 +503,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         }
         phaseDelta = delta;
         phaseEp = ep;
+        lastEstimator = ep.estimator();
         phaseScale = paramScale;
         phaseNeedInputGrad = needInputGrad;
         boolean centred = ep.estimator() == EpSettings.Estimator.CENTERED;
@@ -620,8 +622,115 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         return e;
     }
 
+    /**
+     * For diagnostics (the gradient check): how many neurons of the batch sit on another piece of the piecewise-affine
+     * relaxation map in the last nudged phases than at the free equilibrium. A bounded neuron's piece is its clip
+     * status (sₗ ≤ 0, inside (0, 1), sₗ ≥ 1; at a fixed point this is the status of its drive a·v); a max-pooled
+     * neuron's piece also includes the argmax position of its 2×2 window, recomputed here by direct loops from each
+     * phase's state of the layer below, which counts only where the neuron is not at 0 in both phases compared (a
+     * window whose neuron stays at 0 contributes nothing to the relaxation or the estimate). A neuron counts once,
+     * however many of its pieces change, in either phase.
+     *
+     * <p>While this is 0 the nudged equilibria lie on the free equilibrium's affine piece, so the centred estimate is
+     * exact up to the relaxation tolerance; each change makes it a secant across a kink.
+     *
+     * @param centred compare both nudged phases with the free one (else the + phase only)
+     * @return the number of (sample, neuron) pairs that changed piece
+     * @throws IllegalStateException before the first {@link #backward}, or for {@code centred} after a one-sided one
+     */
+    public int pieceChanges(boolean centred) {
+        if (lastEstimator == null) {
+            throw new IllegalStateException(name + ": pieceChanges before backward");
+        }
+        if (centred && lastEstimator != EpSettings.Estimator.CENTERED) {
+            throw new IllegalStateException(name + ": the last backward was one-sided; it ran no -beta phase");
+        }
+        int changed = 0;
+        for (int row = 0; row < batch; row++) {
+            for (int l = 1; l <= layers; l++) {
+                boolean bounded = l < layers || relax.clampLast();
+                int n = shapes[l].size();
+                // the first layer's argmax depends on u alone, the same in all phases
+                boolean pooledMax = specs[l].pooling() == ConvLayer.Pooling.MAX && l > 1;
+                int[] aFree = pooledMax ? argmaxOf(l, free[l - 1], row) : null;
+                int[] aPlus = pooledMax ? argmaxOf(l, plus[l - 1], row) : null;
+                int[] aMinus = pooledMax && centred ? argmaxOf(l, minus[l - 1], row) : null;
+                for (int i = 0; i < n; i++) {
+                    double f = ops.get(free[l], row, i), p = ops.get(plus[l], row, i);
+                    double m = centred ? ops.get(minus[l], row, i) : f;
+                    boolean c = bounded && (status(p) != status(f) || status(m) != status(f));
+                    if (pooledMax && !c) {
+                        c = (aPlus[i] != aFree[i] && !(p == 0 && f == 0))
+                                || (centred && aMinus[i] != aFree[i] && !(m == 0 && f == 0));
+                    }
+                    if (c) {
+                        changed++;
+                    }
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static int status(double s) {
+        return s <= 0 ? 0 : (s >= 1 ? 2 : 1);
+    }
+
+    /** Per neuron of max-pooled layer l, the position (0..3, row-major in the window) of its window's maximum. */
+    private int[] argmaxOf(int l, M x, int row) {
+        double[] z = convDrive(l, x, row);
+        Shape in = shapes[l - 1];
+        int h = in.height(), w = in.width(), ho = h / 2, wo = w / 2;
+        int[] arg = new int[shapes[l].size()];
+        for (int c = 0; c < shapes[l].channels(); c++) {
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++) {
+                    double best = Double.NEGATIVE_INFINITY;
+                    int at = 0;
+                    for (int k = 0; k < 4; k++) {
+                        double v = z[(c * h + 2 * oh + k / 2) * w + 2 * ow + k % 2];
+                        if (v > best) {
+                            best = v;
+                            at = k;
+                        }
+                    }
+                    arg[(c * ho + oh) * wo + ow] = at;
+                }
+            }
+        }
+        return arg;
+    }
+
     /** Pₗ(Wₗ ⋆ x + bₗ) of one sample by direct loops, in double. */
     private double[] pooledDrive(int l, M x, int row) {
+        double[] z = convDrive(l, x, row);
+        Shape in = shapes[l - 1];
+        int cOut = shapes[l].channels(), h = in.height(), w = in.width();
+        if (pool[l] == null) {
+            return z;
+        }
+        int ho = h / 2, wo = w / 2;
+        double[] out = new double[cOut * ho * wo];
+        for (int c = 0; c < cOut; c++) {
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++) {
+                    double m = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (int i = 0; i < 2; i++) {
+                        for (int j = 0; j < 2; j++) {
+                            double v = z[(c * h + 2 * oh + i) * w + 2 * ow + j];
+                            m = Math.max(m, v);
+                            sum += v;
+                        }
+                    }
+                    out[(c * ho + oh) * wo + ow] = specs[l].pooling() == ConvLayer.Pooling.MAX ? m : sum / 4;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Wₗ ⋆ x + bₗ of one sample (before pooling) by direct loops, in double. */
+    private double[] convDrive(int l, M x, int row) {
         Shape in = shapes[l - 1];
         int cOut = shapes[l].channels(), h = in.height(), w = in.width(), k = specs[l].kernel(), p = (k - 1) / 2;
         M wt = weights[l].value();
@@ -644,27 +753,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
                 }
             }
         }
-        if (pool[l] == null) {
-            return z;
-        }
-        int ho = h / 2, wo = w / 2;
-        double[] out = new double[cOut * ho * wo];
-        for (int c = 0; c < cOut; c++) {
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++) {
-                    double m = Double.NEGATIVE_INFINITY, sum = 0;
-                    for (int i = 0; i < 2; i++) {
-                        for (int j = 0; j < 2; j++) {
-                            double v = z[(c * h + 2 * oh + i) * w + 2 * ow + j];
-                            m = Math.max(m, v);
-                            sum += v;
-                        }
-                    }
-                    out[(c * ho + oh) * wo + ow] = specs[l].pooling() == ConvLayer.Pooling.MAX ? m : sum / 4;
-                }
-            }
-        }
-        return out;
+        return z;
     }
 
     @Override

@@ -507,6 +507,79 @@ class ConvDhnBlockTest {
         }
     }
 
+    // ============================================================================ piece changes (gradient check)
+
+    private static int status(double s) {
+        return s <= 0 ? 0 : (s >= 1 ? 2 : 1);
+    }
+
+    /** Layer l's argmax positions (absolute in the pre-pool map) at the given state of layer l − 1, by direct loops. */
+    private static int[] argmax(ConvDhnBlock<DMatrixRMaj> b, int l, DMatrixRMaj below, int r) {
+        Shape in = b.shape(l - 1);
+        double[] z = conv(row(below, r), in, b.weight(l).value(), b.bias(l).value(), b.layer(l).kernel());
+        int[] arg = new int[b.shape(l).size()];
+        pool(z, b.shape(l).channels(), in.height(), in.width(), ConvLayer.Pooling.MAX, arg);
+        return arg;
+    }
+
+    /**
+     * {clip-status changes, argmax-only changes} of the last nudged phases against the free phase, counted by direct
+     * loops: a neuron counts once; an argmax change counts where the neuron is not at 0 in both phases compared.
+     */
+    private static int[] piecesByHand(ConvDhnBlock<DMatrixRMaj> b, int rows, boolean centred) {
+        int clip = 0, arg = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int l = 1; l <= b.layers(); l++) {
+                boolean max = b.layer(l).pooling() == ConvLayer.Pooling.MAX && l > 1;
+                int[] af = max ? argmax(b, l, b.freeState(l - 1), r) : null;
+                int[] ap = max ? argmax(b, l, b.nudgedState(true, l - 1), r) : null;
+                int[] am = max ? argmax(b, l, b.nudgedState(false, l - 1), r) : null;
+                for (int i = 0; i < b.shape(l).size(); i++) {
+                    double f = b.freeState(l).get(r, i), p = b.nudgedState(true, l).get(r, i);
+                    double m = centred ? b.nudgedState(false, l).get(r, i) : f;
+                    if (status(p) != status(f) || status(m) != status(f)) {
+                        clip++;
+                    } else if (max && ((ap[i] != af[i] && !(p == 0 && f == 0))
+                            || (centred && am[i] != af[i] && !(m == 0 && f == 0)))) {
+                        arg++;
+                    }
+                }
+            }
+        }
+        return new int[] {clip, arg};
+    }
+
+    @Test
+    void pieceChangesCountClipStatusAndArgmaxChanges() {
+        // max pooling in layers 1 and 2, bounded last layer: every layer has a clip status, layer 2 an argmax that
+        // moves with s₁
+        Shape in = new Shape(1, 8, 8);
+        ConvDhnBlock<DMatrixRMaj> b = block(in, "mm-", new int[] {2, 3, 2},
+                tight(RelaxSettings.Order.SYNCHRONOUS, 0.9, true), 1.5, 21);
+        int rows = 8;
+        DMatrixRMaj u = uniform(rows, in.size(), 0, 1, new SplittableRandom(22));
+        DMatrixRMaj delta = uniform(rows, b.outputShape().size(), -1, 1, new SplittableRandom(23));
+        assertThrows(IllegalStateException.class, () -> b.pieceChanges(false));
+        b.relaxFree(u);
+        b.backward(delta, new EpSettings(1e-9, EpSettings.Estimator.CENTERED), 1.0, false);
+        assertEquals(0, b.pieceChanges(true));
+        int clips = 0, args = 0;
+        for (double beta : new double[] {0.01, 0.03, 0.1, 0.3, 1, 3}) {
+            b.backward(delta, new EpSettings(beta, EpSettings.Estimator.CENTERED), 1.0, false);
+            for (boolean centred : new boolean[] {true, false}) {
+                int[] hand = piecesByHand(b, rows, centred);
+                assertEquals(hand[0] + hand[1], b.pieceChanges(centred), "beta " + beta + " centred " + centred);
+                clips += hand[0];
+                args += hand[1];
+            }
+        }
+        assertTrue(clips > 0 && args > 0, "both kinds of change occur: " + clips + " clip, " + args + " argmax");
+        b.backward(delta, new EpSettings(0.5, EpSettings.Estimator.ONE_SIDED), 1.0, false);
+        int[] oneSided = piecesByHand(b, rows, false);
+        assertEquals(oneSided[0] + oneSided[1], b.pieceChanges(false));
+        assertThrows(IllegalStateException.class, () -> b.pieceChanges(true));
+    }
+
     // ============================================================================ shapes and names
 
     @Test

@@ -163,6 +163,10 @@ class GradCheckTest {
         assertThrows(IllegalArgumentException.class, () -> p.withModel(p.model().withAlgorithm("bp")));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GradCheck.preset("mlp"));
         assertTrue(e.getMessage().contains("mlp") && e.getMessage().contains("ffebm"), e.getMessage());
+        // the conv preset's ties are digital-sim's blocks: core alone cannot build it
+        e = assertThrows(IllegalArgumentException.class, () -> GradCheck.run(GradCheck.preset("conv")));
+        assertTrue(e.getMessage().contains("digital"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GradCheck.run(GradCheck.preset("conv"), null));
         assertThrows(IllegalArgumentException.class, () -> Precision.of("float16"));
     }
 

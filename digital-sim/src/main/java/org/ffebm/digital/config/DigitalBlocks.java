@@ -43,6 +43,36 @@ public final class DigitalBlocks<M extends ReshapeMatrix> implements DigitalBloc
     }
 
     /**
+     * digital-sim's convolutional layers ({@link #tie}, {@link #conv}) without number formats: {@link #wrap} returns
+     * every block as it is, so that a float64 model stays float64 throughout (for the gradient check, whose oracle is
+     * in double; {@code new DigitalBlocks<>(DigitalConfig.defaults())} rounds float64 data to fp32).
+     *
+     * @param <M> the matrix type of the back end
+     * @return a new factory
+     */
+    public static <M extends ReshapeMatrix> DigitalBlockFactory<M> unrounded() {
+        DigitalBlocks<M> layers = new DigitalBlocks<>(DigitalConfig.defaults());
+        return new DigitalBlockFactory<>() {
+            @Override
+            public FeedforwardBlock<M> wrap(TensorOps<M> ops, FeedforwardBlock<M> block) {
+                return block;
+            }
+
+            @Override
+            public FeedforwardBlock<M> tie(TensorOps<M> ops, String name, Shape in, ConvLayer.Pooling pooling,
+                                           boolean batchNorm) {
+                return layers.tie(ops, name, in, pooling, batchNorm);
+            }
+
+            @Override
+            public FeedforwardBlock<M> conv(TensorOps<M> ops, String name, Shape in, int channels, int kernel,
+                                            ConvLayer.Pooling pooling, double initGain, SplittableRandom init) {
+                return layers.conv(ops, name, in, channels, kernel, pooling, initGain, init);
+            }
+        };
+    }
+
+    /**
      * The digital section with every default written, read from a run's module properties.
      *
      * @param modules (Input) the module sections; keys outside {@code ffebm.digital.*} are ignored
