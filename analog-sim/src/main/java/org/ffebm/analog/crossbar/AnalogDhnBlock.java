@@ -53,7 +53,8 @@ import org.ffebm.core.tensor.ShapeMismatchException;
  *
  * <p>With the ideal device (continuous conductances, no noise or faults), ideal converters and {@code program}
  * updates the block gives the same bits as {@code DenseDhnBlock<FMatrixRMaj>} with the same kernel and weights: both
- * run core's {@code DhnRelaxation}. A relaxation step and a pulsed update allocate nothing.
+ * run core's {@code DhnRelaxation}. A relaxation step allocates nothing; a training step allocates one generator per
+ * phase (and per-row read-noise samplers when read noise is on) and one per update.
  */
 public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
 
