@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.ffebm.core.cost.CostConfig;
 
 /**
  * The whole configuration of a run, one record per concern, read from and written to {@code ffebm.*} properties.
@@ -21,16 +22,18 @@ import java.util.TreeMap;
  * analog-sim, the number formats of digital-sim) travel in {@link #modules()} as plain properties: core keeps and writes them, and the module that uses them
  * validates them (rejecting its own unknown keys).
  *
+ * @param cost the cost model's per-operation figures ({@code ffebm.cost.*}, core's own section)
  * @param modules properties whose keys all start with one of {@link #MODULE_PREFIXES}; copied
  */
-public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, TrainConfig train, Properties modules) {
+public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, TrainConfig train, CostConfig cost,
+                        Properties modules) {
 
     /** Key prefixes of the sections that other modules own and validate. */
     public static final List<String> MODULE_PREFIXES = List.of("ffebm.device.", "ffebm.crossbar.", "ffebm.dac.",
             "ffebm.adc.", "ffebm.update.", "ffebm.digital.");
 
     public RunConfig {
-        if (model == null || ep == null || optim == null || train == null || modules == null) {
+        if (model == null || ep == null || optim == null || train == null || cost == null || modules == null) {
             throw new IllegalArgumentException("every section of the configuration must be present");
         }
         Properties copy = new Properties();
@@ -43,9 +46,9 @@ public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, Train
         modules = copy;
     }
 
-    /** A configuration without module sections. */
+    /** A configuration with the default cost figures and without module sections. */
     public RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, TrainConfig train) {
-        this(model, ep, optim, train, new Properties());
+        this(model, ep, optim, train, CostConfig.defaults(), new Properties());
     }
 
     /** A copy of the module sections. */
@@ -79,7 +82,7 @@ public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, Train
         }
         Props.rejectUnknown(core, "", defaults().toProperties().stringPropertyNames());
         return new RunConfig(ModelConfig.of(core), EpConfig.of(core), OptimConfig.of(core), TrainConfig.of(core),
-                modules);
+                CostConfig.of(core), modules);
     }
 
     /** Reads a properties file. */
@@ -101,6 +104,7 @@ public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, Train
         ep.write(p);
         optim.write(p);
         train.write(p);
+        cost.write(p);
         p.putAll(modules);
         return p;
     }
@@ -123,23 +127,28 @@ public record RunConfig(ModelConfig model, EpConfig ep, OptimConfig optim, Train
     }
 
     public RunConfig withModel(ModelConfig m) {
-        return new RunConfig(m, ep, optim, train, modules);
+        return new RunConfig(m, ep, optim, train, cost, modules);
     }
 
     public RunConfig withEp(EpConfig e) {
-        return new RunConfig(model, e, optim, train, modules);
+        return new RunConfig(model, e, optim, train, cost, modules);
     }
 
     public RunConfig withOptim(OptimConfig o) {
-        return new RunConfig(model, ep, o, train, modules);
+        return new RunConfig(model, ep, o, train, cost, modules);
     }
 
     /** The same configuration with these module sections (replacing any present). */
     public RunConfig withModules(Properties m) {
-        return new RunConfig(model, ep, optim, train, m);
+        return new RunConfig(model, ep, optim, train, cost, m);
     }
 
     public RunConfig withTrain(TrainConfig t) {
-        return new RunConfig(model, ep, optim, t, modules);
+        return new RunConfig(model, ep, optim, t, cost, modules);
+    }
+
+    /** The same configuration with these cost figures. */
+    public RunConfig withCost(CostConfig c) {
+        return new RunConfig(model, ep, optim, train, c, modules);
     }
 }

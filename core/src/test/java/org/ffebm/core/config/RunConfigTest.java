@@ -20,6 +20,8 @@ class RunConfigTest {
         p.setProperty("ffebm.ep.estimator", "one-sided");
         p.setProperty("ffebm.optim.block-lr", "eb1=0.1,readout=0.02");
         p.setProperty("ffebm.train.seed", "42");
+        p.setProperty("ffebm.cost.adc-fom-fj", "35");
+        p.setProperty("ffebm.cost.adc-pj-override", "2.5");
         RunConfig c = RunConfig.of(p);
         Properties back = new Properties();
         back.load(new StringReader(c.toText()));
@@ -28,6 +30,9 @@ class RunConfigTest {
         assertEquals(3, c.model().blocks());
         assertEquals(0.1, c.optim().lrFor("eb1"));
         assertEquals(c.optim().lr(), c.optim().lrFor("eb2"));
+        assertEquals(35.0, c.cost().adcFomFj());
+        assertEquals(2.5, c.cost().adcPjOverride().getAsDouble());
+        assertEquals(c.cost(), c.withTrain(c.train()).cost());
     }
 
     @Test
@@ -50,6 +55,8 @@ class RunConfigTest {
         assertMessage("ffebm.model.tie", "conv", "tie");
         assertMessage("ffebm.optim.momentum", "1", "momentum");
         assertMessage("ffebm.nope", "1", "unknown configuration key");
+        assertMessage("ffebm.cost.pulse-pj", "-1", "ffebm.cost.pulse-pj");
+        assertMessage("ffebm.cost.mac-pj.fp8", "1", "ffebm.cost.mac-pj.fp8");
     }
 
     private static void assertMessage(String key, String value, String expected) {
