@@ -3,7 +3,9 @@
  * ({@link org.ffebm.analog.crossbar.CrossbarConfig}), a weight matrix on tiles of resistive devices with forward and
  * transpose analog reads and output-referred read noise ({@link org.ffebm.analog.crossbar.CrossbarMatrix}), and a
  * Deep Hopfield Network block relaxing through those reads with DAC/ADC peripherals
- * ({@link org.ffebm.analog.crossbar.AnalogDhnBlock}).
+ * ({@link org.ffebm.analog.crossbar.AnalogDhnBlock}), and the weight products of core's convolutional DHN block as
+ * crossbar reads of im2col patches ({@link org.ffebm.analog.crossbar.CrossbarProducts}); both keep their crossbars,
+ * converters, generators, updates and checkpoint state in a {@code CrossbarSubstrate}.
  *
  * <p>Units: conductances in siemens (S), g_ref in siemens per unit weight; reads and weights are in weight units
  * (currents divided by g_ref, inputs as normalized voltages). With the ideal device and ideal converters the block
