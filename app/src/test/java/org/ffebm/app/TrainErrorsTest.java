@@ -90,8 +90,8 @@ class TrainErrorsTest {
         "--set ffebm.model.arch=conv --set ffebm.model.kernel=4|ffebm.model.kernel must be odd",
         "--set ffebm.model.pools=m|ffebm.model.pools applies to arch conv only",
         "--set ffebm.model.arch=conv --set ffebm.model.layers=4,4,4,4,4,4 --set ffebm.model.pools=mmmmmm|odd height",
-        "--set ffebm.model.arch=conv --set ffebm.model.layers=4 --device ideal|convolutional energy blocks cannot be "
-            + "put on crossbars yet",
+        "--set ffebm.model.arch=conv --set ffebm.model.layers=4 --set ffebm.update.mode=stochastic|ffebm.update.mode="
+            + "stochastic (per-sample rank-1 pulse trains) is not supported for convolutional blocks on crossbars",
         "--set ffebm.digital.block-formats=readout|ffebm.digital.block-formats must be a comma-separated list",
         "--set ffebm.digital.block-formats=redout=int8|ffebm.digital.block-formats names [redout], which the model "
             + "does not have",

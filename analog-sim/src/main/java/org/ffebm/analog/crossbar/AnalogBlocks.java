@@ -8,6 +8,7 @@ import org.ffebm.analog.device.DeviceConfig;
 import org.ffebm.analog.device.DevicePresets;
 import org.ffebm.analog.device.StepModel;
 import org.ffebm.analog.peripheral.ConverterConfig;
+import org.ffebm.core.block.ConvDhnBlock;
 import org.ffebm.core.block.ConvLayer;
 import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.RelaxSettings;
@@ -19,7 +20,7 @@ import org.ffebm.core.tensor.TensorOps;
 /**
  * Puts every energy block of a model on crossbars: reads the {@code ffebm.device.*}, {@code ffebm.crossbar.*},
  * {@code ffebm.dac.*}, {@code ffebm.adc.*} and {@code ffebm.update.*} sections of a run's configuration and makes
- * {@link AnalogDhnBlock}s.
+ * {@link AnalogDhnBlock}s, and core's convolutional blocks with {@link CrossbarProducts} (im2col on crossbars).
  */
 public final class AnalogBlocks {
 
@@ -67,7 +68,9 @@ public final class AnalogBlocks {
     }
 
     /**
-     * A factory of crossbar DHN blocks for the float32 training path.
+     * A factory of crossbar DHN blocks for the float32 training path: dense blocks are {@link AnalogDhnBlock}s,
+     * convolutional ones core's {@link ConvDhnBlock} with {@link CrossbarProducts} (the {@code stochastic} update mode
+     * is refused for them with an IllegalArgumentException).
      *
      * @param modules (Input) the resolved module sections ({@link #resolve})
      * @param seed the run's seed: device variability, write noise and read noise are drawn from generators derived
@@ -97,9 +100,8 @@ public final class AnalogBlocks {
             public EnergyBlock<FMatrixRMaj> createConv(TensorOps<FMatrixRMaj> ops, String name, Shape input,
                                                        List<ConvLayer> layers, RelaxSettings relax, double initGain,
                                                        SplittableRandom init) {
-                throw new IllegalArgumentException("convolutional energy blocks cannot be put on crossbars yet "
-                        + "(ffebm.model.arch=conv with analog keys): train them without --device and ffebm.device.*, "
-                        + "ffebm.crossbar.*, ffebm.dac.*, ffebm.adc.*, ffebm.update.* keys");
+                return new ConvDhnBlock<>(ops, name, input, layers, relax, initGain, init,
+                        CrossbarProducts.factory(crossbar, device, dac, adc, update, root.split(), root.split()));
             }
         };
     }

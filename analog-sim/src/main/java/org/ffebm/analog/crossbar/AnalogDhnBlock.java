@@ -1,12 +1,5 @@
 package org.ffebm.analog.crossbar;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +42,9 @@ import org.ffebm.core.tensor.ShapeMismatchException;
  * <p>Randomness: construction draws device variability and the initial programming's write noise from the device
  * generator. Afterwards every phase (free, each nudge, the ∇u read) and every update draws from a fresh generator
  * seeded by a mix of the block's seed and a counter, so the block's whole stochastic state is a few counters plus the
- * device conductances: {@link #substrateState()} stores them, and a checkpointed run resumes with the same bits.
+ * device conductances: {@link #substrateState()} stores them, and a checkpointed run resumes with the same bits. The
+ * crossbars, converters, generators, updates and state live in a {@link CrossbarSubstrate}, shared with the
+ * convolutional block's {@link CrossbarProducts}.
  *
  * <p>With the ideal device (continuous conductances, no noise or faults), ideal converters and {@code program}
  * updates the block gives the same bits as {@code DenseDhnBlock<FMatrixRMaj>} with the same kernel and weights: both
@@ -66,19 +61,9 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
     private final List<Param<FMatrixRMaj>> params = new ArrayList<>();
     private final Param<FMatrixRMaj>[] weights;
     private final Param<FMatrixRMaj>[] biases;
-    private final CrossbarMatrix[] crossbars;
-    private final ReadNoise noiseTemplate;
-    private final UpdateConfig update;
-    private final long noiseSeed;
-    private final long updateSeed;
-    private long phaseCounter;
-    private long updateCounter;
-    private long pulses;
-    private SplittableRandom phaseRng;
-    private final FMatrixRMaj[] change;    // pulsed mode: the optimiser's ΔW per layer
+    private final CrossbarSubstrate substrate;
+    private final int[] readsPerSample;    // one read row per sample for every layer
     private boolean gradientsReady;
-    private final Converter dac;
-    private final Converter adc;
 
     private final FMatrixRMaj[] free, plus, minus, drive, diff, mean;
     private final FMatrixRMaj inputDrive;
@@ -88,7 +73,6 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
     private final FMatrixRMaj outBuf;
     private final DhnRelaxation<FMatrixRMaj> engine;
     private final DhnRelaxation.Drive<FMatrixRMaj> driveFn = this::computeDrive;
-    private ReadNoise[] rowNoiseStore = new ReadNoise[0];
     private ReadNoise[] rowNoise;        // null when read noise is off
     private int batch;
     private boolean relaxed;
@@ -135,13 +119,6 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         this.ops = Objects.requireNonNull(ops, "ops");
         this.name = Objects.requireNonNull(name, "name");
         this.relax = Objects.requireNonNull(relax, "relax");
-        Objects.requireNonNull(crossbar, "crossbar");
-        Objects.requireNonNull(device, "device");
-        this.update = Objects.requireNonNull(update, "update");
-        Objects.requireNonNull(deviceRng, "deviceRng");
-        Objects.requireNonNull(noiseRng, "noiseRng");
-        this.dac = new Converter(Objects.requireNonNull(dacConfig, "dacConfig"));
-        this.adc = new Converter(Objects.requireNonNull(adcConfig, "adcConfig"));
         if (layerSizes.length < 1) {
             throw new IllegalArgumentException(name + ": a DHN block needs at least one layer");
         }
@@ -163,35 +140,27 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         }
         weights = new Param[layers + 1];
         biases = new Param[layers + 1];
-        crossbars = new CrossbarMatrix[layers + 1];
+        List<Param<FMatrixRMaj>> ws = new ArrayList<>(layers);
         for (int l = 1; l <= layers; l++) {
             FMatrixRMaj w = ops.zeros(sizes[l], sizes[l - 1]);
             double bound = initGain / Math.sqrt(sizes[l - 1]);
             ops.uniform(w, -bound, bound, init);
-            crossbars[l] = new CrossbarMatrix(sizes[l], sizes[l - 1], crossbar, device, ops.gemm(), deviceRng,
-                    update.mode() != UpdateConfig.Mode.PROGRAM);
             weights[l] = new Param<>(name + ".W" + l, name, Param.Kind.WEIGHT, w, ops.zeros(sizes[l], sizes[l - 1]));
             biases[l] = new Param<>(name + ".b" + l, name, Param.Kind.BIAS, ops.zeros(1, sizes[l]), ops.zeros(1, sizes[l]));
             params.add(weights[l]);
             params.add(biases[l]);
+            ws.add(weights[l]);
         }
-        this.noiseTemplate = ReadNoise.of(device, noiseRng);
-        syncFromParamsInPlace(deviceRng);
-        this.updateSeed = deviceRng.nextLong();
-        this.noiseSeed = noiseRng.nextLong();
-        this.phaseRng = new SplittableRandom(mix(noiseSeed, -1));
+        this.substrate = new CrossbarSubstrate(name, STATE_TAG, ws, ops.gemm(), crossbar, device, dacConfig,
+                adcConfig, update, this::stochasticTrains, deviceRng, noiseRng);
+        this.readsPerSample = new int[layers];
+        Arrays.fill(readsPerSample, 1);
         free = newBuffers();
         plus = newBuffers();
         minus = newBuffers();
         drive = newBuffers();
         diff = newBuffers();
         mean = newBuffers();
-        change = new FMatrixRMaj[layers + 1];
-        if (update.mode() == UpdateConfig.Mode.PULSED) {
-            for (int l = 1; l <= layers; l++) {
-                change[l] = ops.zeros(sizes[l], sizes[l - 1]);
-            }
-        }
         inputDrive = ops.zeros(0, sizes[1]);
         gradU = ops.zeros(0, sizes[0]);
         uIn = ops.zeros(0, sizes[0]);
@@ -212,22 +181,10 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         return b;
     }
 
-    /** A generator seeded by a SplitMix64 finaliser of (seed, counter): distinct counters give unrelated streams. */
-    private static SplittableRandom mixRng(long seed, long counter) {
-        return new SplittableRandom(mix(seed, counter));
-    }
-
-    private static long mix(long seed, long counter) {
-        long z = seed + (counter + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
     /** Re-programs the devices from the params (write-verify, with write noise), after they were replaced. */
     @Override
     public void paramsChangedInPlace() {
-        syncFromParamsInPlace(mixRng(updateSeed, updateCounter++));
+        substrate.paramsChangedInPlace();
     }
 
     /**
@@ -241,53 +198,29 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
      */
     @Override
     public void stepAppliedInPlace(double lr) {
-        SplittableRandom rng = mixRng(updateSeed, updateCounter++);
-        if (update.stepSeconds() > 0) {
-            double t = crossbars[1].time() + update.stepSeconds();
-            for (int l = 1; l <= layers; l++) {
-                crossbars[l].driftInPlace(t);
-            }
-        }
-        switch (update.mode()) {
-            case PROGRAM -> {
-                syncFromParamsInPlace(rng);
-                return;
-            }
-            case PULSED -> {
-                boolean stochastic = update.rounding() == UpdateConfig.Rounding.STOCHASTIC;
-                for (int l = 1; l <= layers; l++) {
-                    FMatrixRMaj w = weights[l].value();
-                    crossbars[l].effectiveWeights(change[l]);
-                    float[] d = change[l].data;
-                    for (int k = 0; k < d.length; k++) {
-                        d[k] = w.data[k] - d[k];
-                    }
-                    pulses += crossbars[l].pulseUpdateInPlace(change[l], update.maxPulses(), stochastic, rng);
-                }
-            }
-            case STOCHASTIC -> {
-                if (!gradientsReady) {
-                    throw new IllegalStateException(name + ": a stochastic pulse update needs the EP factors of a "
-                            + "backward pass first");
-                }
-                double eta = lr * phaseScale;
-                int bl = update.bitLength();
-                pulses += crossbars[1].coincidenceUpdateInPlace(diff[1], uIn, batch, eta, bl, rng);
-                for (int l = 2; l <= layers; l++) {
-                    pulses += crossbars[l].coincidenceUpdateInPlace(diff[l], mean[l - 1], batch, eta, bl, rng);
-                    pulses += crossbars[l].coincidenceUpdateInPlace(mean[l], diff[l - 1], batch, eta, bl, rng);
-                }
-            }
-        }
+        substrate.stepAppliedInPlace(lr);
         gradientsReady = false;
-        for (int l = 1; l <= layers; l++) {
-            crossbars[l].effectiveWeights(weights[l].value());
+    }
+
+    /** The stochastic pulse trains of the last backward's per-sample EP factors. */
+    private long stochasticTrains(double lr, SplittableRandom rng) {
+        if (!gradientsReady) {
+            throw new IllegalStateException(name + ": a stochastic pulse update needs the EP factors of a "
+                    + "backward pass first");
         }
+        double eta = lr * phaseScale;
+        int bl = substrate.update().bitLength();
+        long pulses = substrate.crossbar(1).coincidenceUpdateInPlace(diff[1], uIn, batch, eta, bl, rng);
+        for (int l = 2; l <= layers; l++) {
+            pulses += substrate.crossbar(l).coincidenceUpdateInPlace(diff[l], mean[l - 1], batch, eta, bl, rng);
+            pulses += substrate.crossbar(l).coincidenceUpdateInPlace(mean[l], diff[l - 1], batch, eta, bl, rng);
+        }
+        return pulses;
     }
 
     @Override
     public long pulsesApplied() {
-        return pulses;
+        return substrate.pulsesApplied();
     }
 
     /** The format tag of {@link #substrateState()}. */
@@ -295,53 +228,12 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
 
     @Override
     public byte[] substrateState() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(STATE_TAG);
-            out.writeInt(layers);
-            out.writeLong(phaseCounter);
-            out.writeLong(updateCounter);
-            out.writeLong(pulses);
-            for (int l = 1; l <= layers; l++) {
-                crossbars[l].writeState(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return substrate.substrateState();
     }
 
     @Override
     public void restoreSubstrateState(byte[] state) {
-        if (state == null) {
-            throw new IllegalArgumentException(name + ": no device state to restore");
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            int tag = in.readInt();
-            int l0 = in.readInt();
-            if (tag != STATE_TAG || l0 != layers) {
-                throw new IllegalArgumentException(name + ": the stored device state is not that of this block");
-            }
-            long pc = in.readLong(), uc = in.readLong(), pu = in.readLong();
-            for (int l = 1; l <= layers; l++) {
-                crossbars[l].readState(in);
-            }
-            if (in.available() != 0) {
-                throw new IllegalArgumentException(name + ": the stored device state has " + in.available()
-                        + " bytes too many for this block's crossbars");
-            }
-            phaseCounter = pc;
-            updateCounter = uc;
-            pulses = pu;
-        } catch (EOFException e) {
-            throw new IllegalArgumentException(name + ": the stored device state is too short for this block's "
-                    + "crossbars");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        for (int l = 1; l <= layers; l++) {
-            crossbars[l].effectiveWeights(weights[l].value());
-        }
+        substrate.restoreSubstrateState(state);
     }
 
     /**
@@ -351,10 +243,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
      * @param rng (Input) generator of the write noise, advanced; may be null when write-noise is 0
      */
     public void syncFromParamsInPlace(SplittableRandom rng) {
-        for (int l = 1; l <= layers; l++) {
-            crossbars[l].programInPlace(weights[l].value(), rng);
-            crossbars[l].effectiveWeights(weights[l].value());
-        }
+        substrate.syncFromParamsInPlace(rng);
     }
 
     @Override
@@ -394,7 +283,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
 
     /** The crossbar holding Wₗ, 1 ≤ l ≤ L. */
     public CrossbarMatrix crossbar(int l) {
-        return crossbars[l];
+        return substrate.crossbar(l);
     }
 
     /** Layer l of the free equilibrium (1 ≤ l ≤ L), before the ADC. */
@@ -414,12 +303,12 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
 
     /** The DAC on the block's inputs. */
     public Converter dac() {
-        return dac;
+        return substrate.dac();
     }
 
     /** The ADC on the block's outputs. */
     public Converter adc() {
-        return adc;
+        return substrate.adc();
     }
 
     @Override
@@ -443,28 +332,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         nudge.reshape(rows, sizes[layers]);
         outBuf.reshape(rows, sizes[layers]);
         engine.ensureRows(rows);
-        for (int l = 1; l <= layers; l++) {
-            crossbars[l].ensureRows(rows);
-        }
-        if (rowNoiseStore.length < rows) {
-            rowNoiseStore = new ReadNoise[rows];
-        }
-    }
-
-    /**
-     * Starts a phase: a fresh phase generator (for the converters' stochastic rounding) and fresh per-row read-noise
-     * generators split from it (main thread; allocates once per phase).
-     */
-    private void startPhase() {
-        phaseRng = mixRng(noiseSeed, phaseCounter++);
-        if (noiseTemplate.isOff()) {
-            rowNoise = null;
-            return;
-        }
-        for (int r = 0; r < batch; r++) {
-            rowNoiseStore[r] = noiseTemplate.withRng(phaseRng.split());
-        }
-        rowNoise = rowNoiseStore;
+        substrate.ensureReads(rows, readsPerSample);
     }
 
     @Override
@@ -474,9 +342,8 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
                     + sizes[0]);
         }
         ensureBatch(input.getNumRows());
-        startPhase();
-        ops.copy(input, uIn);
-        dac.quantizeInPlace(uIn.data, 0, batch * sizes[0], phaseRng);
+        rowNoise = substrate.newPhase(batch);
+        substrate.dacInto(input, uIn);
         relaxed = true;
         gradientsReady = false;
         phaseState = free;
@@ -485,8 +352,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         phaseFromZero = true;
         ops.parallel().forRange(batch, relaxTask);
         SettleResult result = collect();
-        ops.copy(free[layers], outBuf);
-        adc.quantizeInPlace(outBuf.data, 0, batch * sizes[layers], phaseRng);
+        substrate.adcInto(free[layers], outBuf);
         return result;
     }
 
@@ -526,7 +392,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
     private void relaxRange(int r0, int r1) {
         final FMatrixRMaj[] s = phaseState;
         if (phaseFromZero) {
-            crossbars[1].forward(uIn, 0f, inputDrive, r0, r1, rowNoise);
+            substrate.crossbar(1).forward(uIn, 0f, inputDrive, r0, r1, rowNoise);
             ops.addRowInPlace(inputDrive, 1.0, biases[1].value(), r0, r1);
             for (int l = 1; l <= layers; l++) {
                 ops.combine(0.0, s[l], 0.0, s[l], s[l], r0, r1);
@@ -540,26 +406,15 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         if (l == 1) {
             ops.copyRows(inputDrive, v, r0, r1);
         } else {
-            crossbars[l].forward(s[l - 1], 0f, v, r0, r1, rowNoise);
+            substrate.crossbar(l).forward(s[l - 1], 0f, v, r0, r1, rowNoise);
             ops.addRowInPlace(v, 1.0, biases[l].value(), r0, r1);
         }
         if (l < layers) {
-            crossbars[l + 1].transpose(s[l + 1], 1f, v, r0, r1, rowNoise);
+            substrate.crossbar(l + 1).transpose(s[l + 1], 1f, v, r0, r1, rowNoise);
         } else if (phaseBeta != 0.0) {
             // v −= DAC(β·δ): fl(β·δ) then an exact negation, the same bits as v += (−β)·δ
             ops.axpyRows(-1.0, nudge, v, r0, r1);
         }
-    }
-
-    /** nudge = DAC(fl(β_signed·δ)), on the main thread. */
-    private void prepareNudge(FMatrixRMaj delta, double betaSigned) {
-        final float b = (float) betaSigned;
-        final float[] d = delta.data, n = nudge.data;
-        int count = batch * sizes[layers];
-        for (int k = 0; k < count; k++) {
-            n[k] = b * d[k];
-        }
-        dac.quantizeInPlace(n, 0, count, phaseRng);
     }
 
     @Override
@@ -578,15 +433,15 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
         phaseFromZero = false;
         phaseState = plus;
         phaseBeta = ep.beta();
-        startPhase();
-        prepareNudge(delta, phaseBeta);
+        rowNoise = substrate.newPhase(batch);
+        substrate.nudgeInto(delta, phaseBeta, nudge);
         ops.parallel().forRange(batch, nudgeTask);
         SettleResult result = collect();
         if (ep.estimator() == EpSettings.Estimator.CENTERED) {
             phaseState = minus;
             phaseBeta = -ep.beta();
-            startPhase();
-            prepareNudge(delta, phaseBeta);
+            rowNoise = substrate.newPhase(batch);
+            substrate.nudgeInto(delta, phaseBeta, nudge);
             ops.parallel().forRange(batch, nudgeTask);
             result = result.merge(collect());
         }
@@ -596,9 +451,9 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
             ops.sumRowsDiff(paramScale, diff[l], null, 1.0, biases[l].grad());
         }
         if (needInputGrad) {
-            startPhase();
+            rowNoise = substrate.newPhase(batch);
             ops.parallel().forRange(batch, inputGradTask);
-            adc.quantizeInPlace(gradU.data, 0, batch * sizes[0], phaseRng);
+            substrate.adcInto(gradU, gradU);
         }
         gradientsReady = true;
         return result;
@@ -621,7 +476,7 @@ public final class AnalogDhnBlock implements EnergyBlock<FMatrixRMaj> {
     }
 
     private void inputGradRange(int r0, int r1) {
-        crossbars[1].transpose(diff[1], 0f, gradU, r0, r1, rowNoise);
+        substrate.crossbar(1).transpose(diff[1], 0f, gradU, r0, r1, rowNoise);
     }
 
     /** ∇u = ADC(dS₁W₁), read through the transpose of the first crossbar. */

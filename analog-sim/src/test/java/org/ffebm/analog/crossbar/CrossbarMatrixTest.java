@@ -195,7 +195,7 @@ class CrossbarMatrixTest {
     }
 
     /** Variance, in weight units², of the read of weight (i, j): Σ over its devices of σ_a² + σ_r²G², over g_ref². */
-    private static double expectedDeviceVariance(CrossbarMatrix xb, DeviceConfig dev, CrossbarConfig.Mapping m,
+    static double expectedDeviceVariance(CrossbarMatrix xb, DeviceConfig dev, CrossbarConfig.Mapping m,
                                                  int i, int j) {
         int tr = i / xb.config().rows(), tc = j / xb.config().cols();
         int li = i % xb.config().rows(), lj = j % xb.config().cols();
@@ -209,7 +209,7 @@ class CrossbarMatrixTest {
         return v / sq(xb.gRef());
     }
 
-    private static void checkMoments(double[] s, double var, String what) {
+    static void checkMoments(double[] s, double var, String what) {
         int n = s.length;
         double mean = 0;
         for (double v : s) {

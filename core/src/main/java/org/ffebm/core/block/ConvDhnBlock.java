@@ -55,6 +55,13 @@ import org.ffebm.core.tensor.TensorOps;
  * batch comes; the largest are the column matrices, Σₗ batch·Hₗ₋₁Wₗ₋₁·Cₗ₋₁k² entries. A relaxation step allocates
  * nothing. Rows of the batch are split over {@code ops.parallel()} once per phase; every primitive computes a sample
  * independently of the others, so results are the same bits for any thread count.
+ *
+ * <p><b>Substrate.</b> The two weight products (the convolution's {@code multTransB} and the transposed convolution's
+ * {@code mult}) go through a {@link WeightProducts} strategy, by default the back end's kernel on the digital weights.
+ * analog-sim's strategy reads crossbars instead (an im2col patch as voltages on the columns, one read per output
+ * pixel) and adds its converters on u, β·δ, the output and ∇u, and its device updates after each training step; the
+ * block forwards {@link #stepAppliedInPlace}, {@link #pulsesApplied} and the substrate state to it. Weight gradients
+ * stay digital ({@code multTransA}), and so do the biases.
  */
 public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<M> {
 
@@ -71,6 +78,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
     private final List<Param<M>> params = new ArrayList<>();
     private final Param<M>[] weights;          // [1..L], C_l × C_{l-1}k²
     private final Param<M>[] biases;           // [1..L], 1 × C_l
+    private final WeightProducts<M> products;
 
     // states and drives [1..L], batch × |s_l|
     private final M[] free, plus, minus, drive, dS, mS;
@@ -88,7 +96,9 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
     private int batch;
 
     // the phase being run by the shared tasks (set before each dispatch; tasks are created once)
-    private M u;
+    private M u;                               // the input as the products see it (after a DAC)
+    private M out;                             // the output as the next block sees it (after an ADC)
+    private M phaseNudge;                      // a converted β·δ, subtracted; null: −β·δ added directly
     private M[] phaseState;
     private M[] phaseUp;
     private boolean phaseUnpoolFree;
@@ -125,9 +135,23 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
      *                                  both shapes)
      * @throws NullPointerException if an argument is null
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public ConvDhnBlock(TensorOps<M> ops, String name, Shape inputShape, List<ConvLayer> layerSpecs,
                         RelaxSettings relax, double initGain, SplittableRandom init) {
+        this(ops, name, inputShape, layerSpecs, relax, initGain, init, WeightProducts.gemm());
+    }
+
+    /**
+     * A block whose weight products go through {@code products} (e.g. crossbar reads); the weights are drawn as by
+     * the other constructor, then handed to the factory, which may replace them by what its substrate represents.
+     *
+     * @param products makes the block's {@link WeightProducts} from its weights
+     * @throws IllegalArgumentException as the other constructor
+     * @throws NullPointerException if an argument is null
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public ConvDhnBlock(TensorOps<M> ops, String name, Shape inputShape, List<ConvLayer> layerSpecs,
+                        RelaxSettings relax, double initGain, SplittableRandom init,
+                        WeightProducts.Factory<M> products) {
         this.ops = Objects.requireNonNull(ops, "ops");
         this.name = Objects.requireNonNull(name, "name");
         this.relax = Objects.requireNonNull(relax, "relax");
@@ -178,7 +202,16 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
             params.add(weights[l]);
             params.add(biases[l]);
         }
+        List<Param<M>> ws = new ArrayList<>(layers);
+        int[] rowsPerSample = new int[layers];
+        for (int l = 1; l <= layers; l++) {
+            ws.add(weights[l]);
+            rowsPerSample[l - 1] = convPixels[l];
+        }
+        this.products = Objects.requireNonNull(Objects.requireNonNull(products, "products")
+                .create(ops, name, List.copyOf(ws), rowsPerSample), "products");
         free = stateBuffers();
+        out = free[layers];
         plus = stateBuffers();
         minus = stateBuffers();
         drive = stateBuffers();
@@ -296,8 +329,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         return free[l];
     }
 
-    /** Layer l of the last nudged phase, + or − (tests). */
-    M nudgedState(boolean positive, int l) {
+    /** Layer l of the last nudged phase, + or − (1 ≤ l ≤ L; the − phase of the centred estimator only); tests. */
+    public M nudgedState(boolean positive, int l) {
         return positive ? plus[l] : minus[l];
     }
 
@@ -328,6 +361,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         ops.reshape(inputDrive, rows, shapes[1].size());
         ops.reshape(gradU, rows, shapes[0].size());
         engine.ensureRows(rows);
+        products.ensureBatch(rows);
     }
 
     /**
@@ -341,14 +375,18 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
                     + " expects " + shapes[0] + " = " + shapes[0].size());
         }
         ensureBatch(input.getNumRows());
-        this.u = input;
+        products.startPhase();
+        this.u = products.convertInput(input);
         phaseState = free;
         phaseDelta = null;
+        phaseNudge = null;
         phaseBeta = 0.0;
         phaseSteps = relax.tFree();
         phaseFromZero = true;
         ops.parallel().forRange(batch, relaxTask);
-        return engine.collect(batch);
+        SettleResult result = engine.collect(batch);
+        out = products.convertOutput(free[layers]);
+        return result;
     }
 
     /**
@@ -369,6 +407,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         }
         phaseState = free;
         phaseDelta = null;
+        phaseNudge = null;
         phaseBeta = 0.0;
         phaseSteps = steps;
         phaseFromZero = false;
@@ -376,9 +415,10 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         return engine.maxResidual(batch);
     }
 
+    /** The last layer of the free equilibrium as the next block reads it (after the products' output conversion). */
     @Override
     public M output() {
-        return free[layers];
+        return out;
     }
 
     /** Relaxes rows [r0, r1) of the current phase. */
@@ -427,6 +467,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         }
         if (l < layers) {
             topDown(l, s[l + 1], v, r0, r1);
+        } else if (phaseNudge != null) {
+            ops.axpyRows(-1.0, phaseNudge, v, r0, r1);
         } else if (phaseBeta != 0.0) {
             ops.axpyRows(-phaseBeta, phaseDelta, v, r0, r1);
         }
@@ -436,7 +478,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
     private void bottomUp(int l, M x, M target, int r0, int r1) {
         final int p = convPixels[l];
         ops.im2col(x, conv[l], col[l], r0, r1);
-        ops.multTransB(col[l], weights[l].value(), 0.0, pix[l], r0 * p, r1 * p);
+        products.forward(l, col[l], pix[l], r0 * p, r1 * p);
         ops.addRowInPlace(pix[l], 1.0, biases[l].value(), r0 * p, r1 * p);
         switch (specs[l].pooling()) {
             case NONE -> ops.pixelsToChannels(pix[l], p, target, r0, r1);
@@ -458,7 +500,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         final int p = convPixels[k];
         M up = unpool(k, above, pre[k], r0, r1);
         ops.channelsToPixels(up, p, pix[k], r0, r1);
-        ops.mult(pix[k], weights[k].value(), 0.0, col[k], r0 * p, r1 * p);
+        products.transpose(k, pix[k], col[k], r0 * p, r1 * p);
         ops.col2im(col[k], conv[k], 1.0, v, r0, r1);
     }
 
@@ -514,6 +556,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         phaseUp = upPlus;
         phaseUnpoolFree = !centred;
         phaseBeta = ep.beta();
+        products.startPhase();
+        phaseNudge = products.convertNudge(delta, phaseBeta);
         ops.parallel().forRange(batch, nudgeTask);
         SettleResult result = engine.collect(batch);
         phaseUnpoolFree = false;
@@ -521,6 +565,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
             phaseState = minus;
             phaseUp = upMinus;
             phaseBeta = -ep.beta();
+            products.startPhase();
+            phaseNudge = products.convertNudge(delta, phaseBeta);
             ops.parallel().forRange(batch, nudgeTask);
             result = result.merge(engine.collect(batch));
         }
@@ -540,7 +586,9 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
             }
         }
         if (needInputGrad) {
+            products.startPhase();
             ops.parallel().forRange(batch, inputGradTask);
+            products.convertInputGradientInPlace(gradU);
         }
         return result;
     }
@@ -582,7 +630,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
     private void inputGradRange(int r0, int r1) {
         int p = convPixels[1];
         ops.channelsToPixels(dU[1], p, pix[1], r0, r1);
-        ops.mult(pix[1], weights[1].value(), 0.0, col[1], r0 * p, r1 * p);
+        products.transpose(1, pix[1], col[1], r0 * p, r1 * p);
         ops.col2im(col[1], conv[1], 0.0, gradU, r0, r1);
     }
 
@@ -595,6 +643,34 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
             throw new IllegalStateException(name + ": the last backward did not compute the input gradient");
         }
         return gradU;
+    }
+
+    /** Forwards to the products (a substrate re-programs from the params). */
+    @Override
+    public void paramsChangedInPlace() {
+        products.paramsChangedInPlace();
+    }
+
+    /** Forwards to the products (a substrate applies the optimiser's change to its devices). */
+    @Override
+    public void stepAppliedInPlace(double lr) {
+        products.stepAppliedInPlace(lr);
+    }
+
+    @Override
+    public long pulsesApplied() {
+        return products.pulsesApplied();
+    }
+
+    @Override
+    public byte[] substrateState() {
+        return products.substrateState();
+    }
+
+    /** Forwards to the products (a block without a substrate accepts only null). */
+    @Override
+    public void restoreSubstrateState(byte[] state) {
+        products.restoreSubstrateState(state);
     }
 
     /**

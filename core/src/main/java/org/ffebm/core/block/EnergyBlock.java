@@ -8,9 +8,11 @@ import org.ejml.data.ReshapeMatrix;
  * Equilibrium Propagation: nudged relaxations give ∇θ and the boundary gradient ∇u (DESIGN §2).
  *
  * <p>Implementations: the float/double dense DHN of core, and the crossbar DHN of analog-sim. Buffers returned are
- * owned by the block and valid until the next call.
+ * owned by the block and valid until the next call. The {@link Substrate} hooks ({@code paramsChangedInPlace},
+ * {@code stepAppliedInPlace}, {@code pulsesApplied}, the substrate state) are called by the trainer: after a
+ * checkpoint replaced the params, after each optimiser step, and when a checkpoint is written or restored.
  */
-public interface EnergyBlock<M extends ReshapeMatrix> {
+public interface EnergyBlock<M extends ReshapeMatrix> extends Substrate {
 
     String name();
 
@@ -46,43 +48,11 @@ public interface EnergyBlock<M extends ReshapeMatrix> {
     List<Param<M>> params();
 
     /**
-     * Called after the values of {@link #params()} were replaced from outside the block (a checkpoint restore). A
-     * block whose weights live on a physical substrate (a crossbar) re-programs it here; the default does nothing.
-     */
-    default void paramsChangedInPlace() {
-    }
-
-    /**
-     * Called once per training step, after the optimiser changed the values of {@link #params()} from their gradients.
-     * A block on a physical substrate applies the change there (by re-programming, or by pulses) and may overwrite the
-     * values with the weights the substrate now represents. The default calls {@link #paramsChangedInPlace()}.
+     * {@inheritDoc} The default names the block in its message.
      *
-     * @param lr the learning rate the optimiser used for this block's parameter group at this step
-     */
-    default void stepAppliedInPlace(double lr) {
-        paramsChangedInPlace();
-    }
-
-    /** Programming pulses applied to the substrate since the block was built (0 for a block without one). */
-    default long pulsesApplied() {
-        return 0;
-    }
-
-    /**
-     * The state of the block's substrate that its parameters do not determine (device conductances, clocks, noise
-     * stream positions), for a checkpoint; null when there is none. {@link #restoreSubstrateState} of a block built
-     * from the same configuration and seed, followed by restoring the parameters, continues the run with the same bits.
-     */
-    default byte[] substrateState() {
-        return null;
-    }
-
-    /**
-     * Restores what {@link #substrateState()} returned.
-     *
-     * @param state (Input) the bytes, not modified; null for a block without substrate state
      * @throws IllegalArgumentException if the bytes were not written by a block of this configuration
      */
+    @Override
     default void restoreSubstrateState(byte[] state) {
         if (state != null) {
             throw new IllegalArgumentException(name() + " has no substrate state, but the checkpoint holds "

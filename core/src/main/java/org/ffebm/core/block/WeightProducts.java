@@ -1,0 +1,127 @@
+package org.ffebm.core.block;
+
+import java.util.List;
+import org.ejml.data.ReshapeMatrix;
+import org.ffebm.core.tensor.TensorOps;
+
+/**
+ * Where an energy block's weight matrices live and how it multiplies by them: the strategy of {@link ConvDhnBlock}
+ * for its two weight products, and the hooks of a physical substrate around them (DESIGN §3). The default,
+ * {@link #gemm()}, multiplies by the digital parameters with the back end's kernel and has no substrate; analog-sim
+ * implements it with crossbar reads, converters and device updates.
+ *
+ * <p>The two products, on rows [r0, r1) of their operands (rows of one sample are contiguous; a block calls them
+ * from several threads on disjoint sample ranges, so an implementation must keep each row's work, including any
+ * random draws, independent of the other rows):
+ * <pre>
+ *   forward(l):    Y = X·Wₗᵀ      X rows of Wₗ's input (im2col patches), Y rows of its Cₗ outputs
+ *   transpose(l):  Y = X·Wₗ       X rows of Wₗ's outputs, Y rows of its input (columns for col2im)
+ * </pre>
+ * Both overwrite Y's rows and allocate nothing.
+ *
+ * <p>The boundary hooks are called on the block's main thread: {@link #startPhase} before each phase (free, each
+ * nudged phase, the ∇u read), the conversions of what enters (u, β·δ) and leaves (output, ∇u) the block, and the
+ * {@link Substrate} hooks (training step, pulses, checkpoint state) that the block forwards. Their defaults are those
+ * of a digital block: pass-through, no substrate state, no pulses.
+ */
+public interface WeightProducts<M extends ReshapeMatrix> extends Substrate {
+
+    /**
+     * Makes the products of one block, once its weights exist (they hold their initial values, which a substrate may
+     * program and replace by the values it represents).
+     */
+    @FunctionalInterface
+    interface Factory<M extends ReshapeMatrix> {
+
+        /**
+         * @param ops the block's back end
+         * @param name the block's name (for messages)
+         * @param weights W₁..W_L (index l − 1 holds Wₗ), Cₗ × fan-inₗ; the values may be replaced in place
+         * @param rowsPerSample product rows per sample for each layer (index l − 1 for Wₗ): the output pixels of the
+         *                      convolution, 1 for a dense layer
+         * @return the block's products
+         */
+        WeightProducts<M> create(TensorOps<M> ops, String name, List<Param<M>> weights, int[] rowsPerSample);
+    }
+
+    /** Products by the digital weights with the back end's kernel ({@code multTransB}, {@code mult}). */
+    static <M extends ReshapeMatrix> Factory<M> gemm() {
+        return (ops, name, weights, rowsPerSample) -> new WeightProducts<>() {
+            @Override
+            public void forward(int l, M x, M y, int r0, int r1) {
+                ops.multTransB(x, weights.get(l - 1).value(), 0.0, y, r0, r1);
+            }
+
+            @Override
+            public void transpose(int l, M x, M y, int r0, int r1) {
+                ops.mult(x, weights.get(l - 1).value(), 0.0, y, r0, r1);
+            }
+        };
+    }
+
+    /**
+     * Y = X·Wₗᵀ on rows [r0, r1).
+     *
+     * @param l the layer, 1 ≤ l ≤ L
+     * @param x (Input) rows × fan-inₗ, not modified
+     * @param y (Output) rows × Cₗ, rows [r0, r1) overwritten; must not be x
+     */
+    void forward(int l, M x, M y, int r0, int r1);
+
+    /**
+     * Y = X·Wₗ on rows [r0, r1).
+     *
+     * @param l the layer, 1 ≤ l ≤ L
+     * @param x (Input) rows × Cₗ, not modified
+     * @param y (Output) rows × fan-inₗ, rows [r0, r1) overwritten; must not be x
+     */
+    void transpose(int l, M x, M y, int r0, int r1);
+
+    /** Sizes workspaces for a batch of {@code batch} samples (main thread, before any product on it). */
+    default void ensureBatch(int batch) {
+    }
+
+    /** Starts a phase of the current batch: fresh noise streams for the products and conversions that follow. */
+    default void startPhase() {
+    }
+
+    /**
+     * The block's input u as the block sees it (a DAC).
+     *
+     * @param u (Input) batch × |u|, not modified
+     * @return u itself, or a converted copy owned by the products
+     */
+    default M convertInput(M u) {
+        return u;
+    }
+
+    /**
+     * The nudge entering the top layer in a nudged phase, subtracted from its drive: fl(β·δ) through a DAC.
+     *
+     * @param delta (Input) batch × |s_L|, not modified
+     * @param beta the signed β of the phase
+     * @return a batch × |s_L| matrix owned by the products, or null to let the block subtract β·δ itself (no
+     *         converter; the same bits as a pass-through conversion)
+     */
+    default M convertNudge(M delta, double beta) {
+        return null;
+    }
+
+    /**
+     * The block's output as the next block reads it (an ADC).
+     *
+     * @param top (Input) the free equilibrium's last layer, not modified
+     * @return top itself, or a converted copy owned by the products
+     */
+    default M convertOutput(M top) {
+        return top;
+    }
+
+    /**
+     * Converts ∇u as it leaves the block (an ADC).
+     *
+     * @param gradU (Output) batch × |u|, modified in place
+     */
+    default void convertInputGradientInPlace(M gradU) {
+    }
+}
