@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.ffebm.core.cost.CostConfig;
 
 /**
  * The whole configuration of a run, one record per concern, read from and written to {@code ffebm.*} properties.

@@ -1,10 +1,9 @@
-package org.ffebm.core.cost;
+package org.ffebm.core.config;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.Properties;
-import org.ffebm.core.config.Props;
 
 /**
  * Per-operation energy and time figures of the hybrid analog/digital machine (DESIGN §5, "the cost model"), with

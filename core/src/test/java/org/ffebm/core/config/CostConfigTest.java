@@ -1,4 +1,4 @@
-package org.ffebm.core.cost;
+package org.ffebm.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
