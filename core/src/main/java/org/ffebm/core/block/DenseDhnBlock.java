@@ -29,6 +29,12 @@ import org.ffebm.core.tensor.TensorOps;
  * A relaxation step allocates nothing. Rows of the batch are split over {@code ops.parallel()} once per phase; each
  * sample relaxes independently (with a tolerance, a sample stops on its own residual), so results do not depend on
  * the thread count.
+ *
+ * <p>Products: W₁u, Wₗ sₗ₋₁, the feedback Wₗ₊₁ᵀ sₗ₊₁ and ∇u = dS₁W₁ go through a {@link WeightProducts} strategy
+ * (forward, transposeAdd, transpose), as do the conversions of what enters (u, β·δ) and leaves (output, ∇u) the block,
+ * its substrate hooks, and the per-sample EP factors after each backward pass. The default,
+ * {@link WeightProducts#gemm()}, is the back end's kernel on the digital weights; analog-sim puts the weights on
+ * crossbars.
  */
 public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<M> {
 
@@ -43,14 +49,18 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
 
     // buffers, batch rows
     private final M[] free, plus, minus, drive, diff, mean;
+    private final List<M> diffList, meanList; // views of diff and mean for the products
     private final M inputDrive;
     private final M gradU;
+    private final WeightProducts<M> products;
+    private M out;                       // the output as the next block reads it (after the products' conversion)
+    private M phaseNudge;                // the converted nudge of the phase, or null: subtract β·δ here
     private final DhnRelaxation<M> engine;
     private final DhnRelaxation.Drive<M> driveFn = this::computeDrive;
     private int batch;
 
     // the phase being run by the shared tasks (set before each dispatch; tasks are created once)
-    private M u;
+    private M u;                         // the input as the products see it (after a DAC)
     private M[] phaseState;
     private M phaseDelta;
     private double phaseBeta;
@@ -73,9 +83,20 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
      * @param relax relaxation settings
      * @param init generator for the initial weights, U(−g/√fan_in, g/√fan_in) with g = {@code initGain}; biases 0
      */
-    @SuppressWarnings("unchecked")
     public DenseDhnBlock(TensorOps<M> ops, String name, int inputSize, int[] layerSizes, RelaxSettings relax,
                          double initGain, SplittableRandom init) {
+        this(ops, name, inputSize, layerSizes, relax, initGain, init, WeightProducts.gemm());
+    }
+
+    /**
+     * A block whose weight products go through {@code products} (e.g. crossbar reads); the weights are drawn as by
+     * the other constructor, then handed to the factory, which may replace them by what its substrate represents.
+     *
+     * @param products makes the block's {@link WeightProducts} from its weights (one product row per sample)
+     */
+    @SuppressWarnings("unchecked")
+    public DenseDhnBlock(TensorOps<M> ops, String name, int inputSize, int[] layerSizes, RelaxSettings relax,
+                         double initGain, SplittableRandom init, WeightProducts.Factory<M> products) {
         this.ops = Objects.requireNonNull(ops, "ops");
         this.name = Objects.requireNonNull(name, "name");
         this.relax = Objects.requireNonNull(relax, "relax");
@@ -108,12 +129,23 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             params.add(weights[l]);
             params.add(biases[l]);
         }
+        List<Param<M>> ws = new ArrayList<>(layers);
+        int[] rowsPerSample = new int[layers];
+        for (int l = 1; l <= layers; l++) {
+            ws.add(weights[l]);
+            rowsPerSample[l - 1] = 1;
+        }
+        this.products = Objects.requireNonNull(Objects.requireNonNull(products, "products")
+                .create(ops, name, List.copyOf(ws), rowsPerSample), "products");
         free = newBuffers();
+        out = free[layers];
         plus = newBuffers();
         minus = newBuffers();
         drive = newBuffers();
         diff = newBuffers();
         mean = newBuffers();
+        diffList = Arrays.asList(diff);
+        meanList = Arrays.asList(mean);
         inputDrive = ops.zeros(0, sizes[1]);
         gradU = ops.zeros(0, sizes[0]);
         engine = new DhnRelaxation<>(ops, relax, layers);
@@ -172,9 +204,24 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         return biases[l];
     }
 
-    /** Layer l of the free equilibrium (1 ≤ l ≤ L). */
+    /** Layer l of the free equilibrium (1 ≤ l ≤ L), before any output conversion. */
     public M freeState(int l) {
         return free[l];
+    }
+
+    /** Layer l of the last positively nudged equilibrium (1 ≤ l ≤ L). */
+    public M plusState(int l) {
+        return plus[l];
+    }
+
+    /** Layer l of the last negatively nudged equilibrium (1 ≤ l ≤ L; centred estimator only). */
+    public M minusState(int l) {
+        return minus[l];
+    }
+
+    /** The block's weight products (the back end's GEMM by default, or a substrate's). */
+    public WeightProducts<M> products() {
+        return products;
     }
 
     @Override
@@ -195,6 +242,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         ops.reshape(inputDrive, rows, sizes[1]);
         ops.reshape(gradU, rows, sizes[0]);
         engine.ensureRows(rows);
+        products.ensureBatch(rows);
     }
 
     @Override
@@ -204,8 +252,18 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
                     + sizes[0]);
         }
         ensureBatch(input.getNumRows());
-        this.u = input;
-        return runPhase(free, null, 0.0, relax.tFree(), true);
+        products.startPhase();
+        this.u = products.convertInput(input);
+        phaseState = free;
+        phaseDelta = null;
+        phaseNudge = null;
+        phaseBeta = 0.0;
+        phaseSteps = relax.tFree();
+        phaseFromZero = true;
+        ops.parallel().forRange(batch, relaxTask);
+        SettleResult result = engine.collect(batch);
+        out = products.convertOutput(free[layers]);
+        return result;
     }
 
     /**
@@ -225,6 +283,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         }
         phaseState = free;
         phaseDelta = null;
+        phaseNudge = null;
         phaseBeta = 0.0;
         phaseSteps = steps;
         phaseFromZero = false;
@@ -232,19 +291,10 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         return engine.maxResidual(batch);
     }
 
+    /** The last layer of the free equilibrium as the next block reads it (after the products' output conversion). */
     @Override
     public M output() {
-        return free[layers];
-    }
-
-    private SettleResult runPhase(M[] state, M delta, double betaSigned, int steps, boolean fromZero) {
-        phaseState = state;
-        phaseDelta = delta;
-        phaseBeta = betaSigned;
-        phaseSteps = steps;
-        phaseFromZero = fromZero;
-        ops.parallel().forRange(batch, relaxTask);
-        return collect();
+        return out;
     }
 
     private SettleResult collect() {
@@ -255,7 +305,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
     private void relaxRange(int r0, int r1) {
         final M[] s = phaseState;
         if (phaseFromZero) {
-            ops.multTransB(u, weights[1].value(), 0.0, inputDrive, r0, r1);
+            products.forward(1, u, inputDrive, r0, r1);
             ops.addRowInPlace(inputDrive, 1.0, biases[1].value(), r0, r1);
             for (int l = 1; l <= layers; l++) {
                 for (int r = r0; r < r1; r++) {
@@ -276,13 +326,18 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         if (l == 1) {
             ops.copyRows(inputDrive, v, r0, r1);
         } else {
-            ops.multTransB(s[l - 1], weights[l].value(), 0.0, v, r0, r1);
+            products.forward(l, s[l - 1], v, r0, r1);
             ops.addRowInPlace(v, 1.0, biases[l].value(), r0, r1);
         }
         if (l < layers) {
-            ops.mult(s[l + 1], weights[l + 1].value(), 1.0, v, r0, r1);
+            products.transposeAdd(l + 1, s[l + 1], v, r0, r1);
         } else if (phaseBeta != 0.0) {
-            ops.axpyRows(-phaseBeta, phaseDelta, v, r0, r1);
+            if (phaseNudge == null) {
+                ops.axpyRows(-phaseBeta, phaseDelta, v, r0, r1);
+            } else {
+                // v −= converted fl(β·δ): an exact negation, the same bits as v += (−β)·δ without a converter
+                ops.axpyRows(-1.0, phaseNudge, v, r0, r1);
+            }
         }
     }
 
@@ -305,11 +360,15 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         phaseFromZero = false;
         phaseState = plus;
         phaseBeta = ep.beta();
+        products.startPhase();
+        phaseNudge = products.convertNudge(delta, phaseBeta);
         ops.parallel().forRange(batch, nudgeTask);
         result = collect();
         if (ep.estimator() == EpSettings.Estimator.CENTERED) {
             phaseState = minus;
             phaseBeta = -ep.beta();
+            products.startPhase();
+            phaseNudge = products.convertNudge(delta, phaseBeta);
             ops.parallel().forRange(batch, nudgeTask);
             result = result.merge(collect());
         }
@@ -319,8 +378,11 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             ops.sumRowsDiff(paramScale, diff[l], null, 1.0, biases[l].grad());
         }
         if (needInputGrad) {
+            products.startPhase();
             ops.parallel().forRange(batch, inputGradTask);
+            products.convertInputGradientInPlace(gradU);
         }
+        products.gradientFactors(u, diffList, meanList, batch, paramScale);
         return result;
     }
 
@@ -343,7 +405,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
     }
 
     private void inputGradRange(int r0, int r1) {
-        ops.mult(diff[1], weights[1].value(), 0.0, gradU, r0, r1);
+        products.transpose(1, diff[1], gradU, r0, r1);
     }
 
     @Override
@@ -355,11 +417,36 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
     }
 
     @Override
+    public void paramsChangedInPlace() {
+        products.paramsChangedInPlace();
+    }
+
+    @Override
+    public void stepAppliedInPlace(double lr) {
+        products.stepAppliedInPlace(lr);
+    }
+
+    @Override
+    public long pulsesApplied() {
+        return products.pulsesApplied();
+    }
+
+    @Override
+    public byte[] substrateState() {
+        return products.substrateState();
+    }
+
+    @Override
+    public void restoreSubstrateState(byte[] state) {
+        products.restoreSubstrateState(state);
+    }
+
+    @Override
     public double freeEnergy(int row) {
         return energy(free, row);
     }
 
-    /** E(s; θ, u) of one sample for the given state buffers, in double (tests, diagnostics). */
+    /** E(s; θ, u) of one sample for the given state buffers, with the converted input, in double (tests, diagnostics). */
     public double energy(M[] s, int row) {
         double e = 0;
         double a = relax.slope();
