@@ -1,9 +1,7 @@
 package org.ffebm.core.block;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.tensor.Parallel;
@@ -36,41 +34,17 @@ import org.ffebm.core.tensor.TensorOps;
  * {@link WeightProducts#gemm()}, is the back end's kernel on the digital weights; analog-sim puts the weights on
  * crossbars.
  */
-public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<M> {
+public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M> {
 
-    private final TensorOps<M> ops;
-    private final String name;
     private final int[] sizes;           // sizes[0] = input, sizes[1..L] = layers
-    private final int layers;            // L
-    private final RelaxSettings relax;
-    private final List<Param<M>> params = new ArrayList<>();
     private final Param<M>[] weights;    // [1..L]
     private final Param<M>[] biases;     // [1..L]
 
     // buffers, batch rows
-    private final M[] free, plus, minus, drive, diff, mean;
+    private final M[] drive, diff, mean;
     private final List<M> diffList, meanList; // views of diff and mean for the products
     private final M inputDrive;
-    private final M gradU;
-    private final WeightProducts<M> products;
-    private M out;                       // the output as the next block reads it (after the products' conversion)
-    private M phaseNudge;                // the converted nudge of the phase, or null: subtract β·δ here
-    private final DhnRelaxation<M> engine;
     private final DhnRelaxation.Drive<M> driveFn = this::computeDrive;
-    private int batch;
-
-    // the phase being run by the shared tasks (set before each dispatch; tasks are created once)
-    private M u;                         // the input as the products see it (after a DAC)
-    private M[] phaseState;
-    private M phaseDelta;
-    private double phaseBeta;
-    private int phaseSteps;
-    private boolean phaseFromZero;
-    private EpSettings phaseEp;
-    private double phaseScale;
-    private boolean phaseNeedInputGrad;
-    private final Parallel.RangeTask relaxTask = this::relaxRange;
-    private final Parallel.RangeTask nudgeTask = this::nudgeRange;
     private final Parallel.RangeTask diffTask = this::diffRange;
     private final Parallel.RangeTask inputGradTask = this::inputGradRange;
     private final Parallel.RangeTask[] weightGradTasks;
@@ -97,16 +71,10 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
     @SuppressWarnings("unchecked")
     public DenseDhnBlock(TensorOps<M> ops, String name, int inputSize, int[] layerSizes, RelaxSettings relax,
                          double initGain, SplittableRandom init, WeightProducts.Factory<M> products) {
-        this.ops = Objects.requireNonNull(ops, "ops");
-        this.name = Objects.requireNonNull(name, "name");
-        this.relax = Objects.requireNonNull(relax, "relax");
-        if (layerSizes.length < 1) {
-            throw new IllegalArgumentException(name + ": a DHN block needs at least one layer");
-        }
+        super(ops, name, relax, layerCount(name, layerSizes));
         if (inputSize < 1) {
             throw new IllegalArgumentException(name + ": input size must be >= 1, was " + inputSize);
         }
-        this.layers = layerSizes.length;
         this.sizes = new int[layers + 1];
         sizes[0] = inputSize;
         for (int l = 1; l <= layers; l++) {
@@ -129,18 +97,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             params.add(weights[l]);
             params.add(biases[l]);
         }
-        List<Param<M>> ws = new ArrayList<>(layers);
-        int[] rowsPerSample = new int[layers];
-        for (int l = 1; l <= layers; l++) {
-            ws.add(weights[l]);
-            rowsPerSample[l - 1] = 1;
-        }
-        this.products = Objects.requireNonNull(Objects.requireNonNull(products, "products")
-                .create(ops, name, List.copyOf(ws), rowsPerSample), "products");
-        free = newBuffers();
-        out = free[layers];
-        plus = newBuffers();
-        minus = newBuffers();
+        attach(products, weights, l -> 1, this::newBuffers);
         drive = newBuffers();
         diff = newBuffers();
         mean = newBuffers();
@@ -148,12 +105,18 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         meanList = Arrays.asList(mean);
         inputDrive = ops.zeros(0, sizes[1]);
         gradU = ops.zeros(0, sizes[0]);
-        engine = new DhnRelaxation<>(ops, relax, layers);
         weightGradTasks = new Parallel.RangeTask[layers + 1];
         for (int l = 1; l <= layers; l++) {
             final int layer = l;
             weightGradTasks[l] = (r0, r1) -> weightGradRange(layer, r0, r1);
         }
+    }
+
+    private static int layerCount(String name, int[] layerSizes) {
+        if (layerSizes.length < 1) {
+            throw new IllegalArgumentException(name + ": a DHN block needs at least one layer");
+        }
+        return layerSizes.length;
     }
 
     @SuppressWarnings("unchecked")
@@ -166,11 +129,6 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public Shape inputShape() {
         return Shape.flat(sizes[0]);
     }
@@ -180,18 +138,9 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         return Shape.flat(sizes[layers]);
     }
 
-    /** The number of layers L. */
-    public int layers() {
-        return layers;
-    }
-
     /** Size of layer l (0 = input). */
     public int size(int l) {
         return sizes[l];
-    }
-
-    public RelaxSettings relaxSettings() {
-        return relax;
     }
 
     /** Wₗ, 1 ≤ l ≤ L. */
@@ -204,11 +153,6 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         return biases[l];
     }
 
-    /** Layer l of the free equilibrium (1 ≤ l ≤ L), before any output conversion. */
-    public M freeState(int l) {
-        return free[l];
-    }
-
     /** Layer l of the last positively nudged equilibrium (1 ≤ l ≤ L). */
     public M plusState(int l) {
         return plus[l];
@@ -219,17 +163,9 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         return minus[l];
     }
 
-    /** The block's weight products (the back end's GEMM by default, or a substrate's). */
-    public WeightProducts<M> products() {
-        return products;
-    }
 
     @Override
-    public List<Param<M>> params() {
-        return params;
-    }
-
-    private void ensureBatch(int rows) {
+    void ensureBatch(int rows) {
         batch = rows;
         for (int l = 1; l <= layers; l++) {
             ops.reshape(free[l], rows, sizes[l]);
@@ -251,58 +187,12 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             throw new ShapeMismatchException(name + ": input has " + input.getNumCols() + " features, block expects "
                     + sizes[0]);
         }
-        ensureBatch(input.getNumRows());
-        products.startPhase();
-        this.u = products.convertInput(input);
-        phaseState = free;
-        phaseDelta = null;
-        phaseNudge = null;
-        phaseBeta = 0.0;
-        phaseSteps = relax.tFree();
-        phaseFromZero = true;
-        ops.parallel().forRange(batch, relaxTask);
-        SettleResult result = engine.collect(batch);
-        out = products.convertOutput(free[layers]);
-        return result;
-    }
-
-    /**
-     * Continues the free phase from the current free state for {@code steps} more steps, with the same input (no
-     * reset, no recomputation of the input drive W₁u + b₁). For diagnostics and for benchmarking the relaxation step
-     * itself: with one thread this allocates nothing.
-     *
-     * @return the largest per-sample residual max|Δs| of the last step
-     * @throws IllegalStateException before the first {@link #relaxFree}
-     */
-    public double continueFree(int steps) {
-        if (u == null) {
-            throw new IllegalStateException(name + ": continueFree before relaxFree");
-        }
-        if (steps < 1) {
-            throw new IllegalArgumentException(name + ": steps must be >= 1, was " + steps);
-        }
-        phaseState = free;
-        phaseDelta = null;
-        phaseNudge = null;
-        phaseBeta = 0.0;
-        phaseSteps = steps;
-        phaseFromZero = false;
-        ops.parallel().forRange(batch, relaxTask);
-        return engine.maxResidual(batch);
-    }
-
-    /** The last layer of the free equilibrium as the next block reads it (after the products' output conversion). */
-    @Override
-    public M output() {
-        return out;
-    }
-
-    private SettleResult collect() {
-        return engine.collect(batch);
+        return freePhase(input);
     }
 
     /** Relaxes rows [r0, r1) of the current phase. */
-    private void relaxRange(int r0, int r1) {
+    @Override
+    void relaxRange(int r0, int r1) {
         final M[] s = phaseState;
         if (phaseFromZero) {
             products.forward(1, u, inputDrive, r0, r1);
@@ -331,13 +221,8 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         }
         if (l < layers) {
             products.transposeAdd(l + 1, s[l + 1], v, r0, r1);
-        } else if (phaseBeta != 0.0) {
-            if (phaseNudge == null) {
-                ops.axpyRows(-phaseBeta, phaseDelta, v, r0, r1);
-            } else {
-                // v −= converted fl(β·δ): an exact negation, the same bits as v += (−β)·δ without a converter
-                ops.axpyRows(-1.0, phaseNudge, v, r0, r1);
-            }
+        } else {
+            subtractNudge(v, r0, r1);
         }
     }
 
@@ -350,27 +235,11 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             throw new ShapeMismatchException(name + ": delta is " + delta.getNumRows() + "x" + delta.getNumCols()
                     + ", expected " + batch + "x" + sizes[layers]);
         }
-        phaseDelta = delta;
-        phaseEp = ep;
-        phaseScale = paramScale;
-        phaseNeedInputGrad = needInputGrad;
-        SettleResult result;
+        startBackward(delta, ep, paramScale, needInputGrad);
         // nudged phases: + then (centred) −, each started from the free equilibrium
-        phaseSteps = relax.tNudge();
-        phaseFromZero = false;
-        phaseState = plus;
-        phaseBeta = ep.beta();
-        products.startPhase();
-        phaseNudge = products.convertNudge(delta, phaseBeta);
-        ops.parallel().forRange(batch, nudgeTask);
-        result = collect();
+        SettleResult result = nudgedPhase(plus, ep.beta());
         if (ep.estimator() == EpSettings.Estimator.CENTERED) {
-            phaseState = minus;
-            phaseBeta = -ep.beta();
-            products.startPhase();
-            phaseNudge = products.convertNudge(delta, phaseBeta);
-            ops.parallel().forRange(batch, nudgeTask);
-            result = result.merge(collect());
+            result = result.merge(nudgedPhase(minus, -ep.beta()));
         }
         ops.parallel().forRange(batch, diffTask);
         for (int l = 1; l <= layers; l++) {
@@ -378,15 +247,14 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             ops.sumRowsDiff(paramScale, diff[l], null, 1.0, biases[l].grad());
         }
         if (needInputGrad) {
-            products.startPhase();
-            ops.parallel().forRange(batch, inputGradTask);
-            products.convertInputGradientInPlace(gradU);
+            inputGradientPhase(inputGradTask);
         }
         products.gradientFactors(u, diffList, meanList, batch, paramScale);
         return result;
     }
 
-    private void nudgeRange(int r0, int r1) {
+    @Override
+    void nudgeRange(int r0, int r1) {
         for (int l = 1; l <= layers; l++) {
             ops.copyRows(free[l], phaseState[l], r0, r1);
         }
@@ -406,39 +274,6 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
 
     private void inputGradRange(int r0, int r1) {
         products.transpose(1, diff[1], gradU, r0, r1);
-    }
-
-    @Override
-    public M inputGradient() {
-        if (!phaseNeedInputGrad) {
-            throw new IllegalStateException(name + ": the last backward did not compute the input gradient");
-        }
-        return gradU;
-    }
-
-    @Override
-    public void paramsChangedInPlace() {
-        products.paramsChangedInPlace();
-    }
-
-    @Override
-    public void stepAppliedInPlace(double lr) {
-        products.stepAppliedInPlace(lr);
-    }
-
-    @Override
-    public long pulsesApplied() {
-        return products.pulsesApplied();
-    }
-
-    @Override
-    public byte[] substrateState() {
-        return products.substrateState();
-    }
-
-    @Override
-    public void restoreSubstrateState(byte[] state) {
-        products.restoreSubstrateState(state);
     }
 
     @Override
