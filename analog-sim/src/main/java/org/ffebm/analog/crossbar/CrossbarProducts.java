@@ -32,11 +32,11 @@ import org.ffebm.core.tensor.TensorOps;
  * generator, split from the phase's counter-seeded generator at the start of each phase (free, each nudge, the ∇u
  * read), so the noise does not depend on the thread count.
  *
- * <p>Peripherals, updates and checkpoints are those of the dense {@link AnalogDhnBlock}, inherited from
- * {@link CrossbarSubstrate} (which the dense block holds): a DAC on u and on the nudge β·δ, an ADC on the output and on ∇u, {@code program} and
- * {@code pulsed} updates after each optimiser step (with drift), pulses counted, the device state and the generators'
- * counters in the checkpoint. The {@code stochastic} update mode (rank-1 pulse trains per sample) is not supported:
- * a convolution's gradient is a sum over every pixel of every sample, not one outer product per sample.
+ * <p>Peripherals, updates and checkpoints, for both kinds, are inherited from {@link CrossbarSubstrate}: a DAC on u
+ * and on the nudge β·δ, an ADC on the output and on ∇u, {@code program} and {@code pulsed} updates after each optimiser
+ * step (with drift), pulses counted, the device state and the generators' counters in the checkpoint. The
+ * {@code stochastic} update mode (rank-1 pulse trains per sample) is dense only: a convolution's gradient is a sum
+ * over every pixel of every sample, not one outer product per sample.
  *
  * <p>With the ideal device, ideal converters and {@code program} updates the reads are the back end's kernel on the
  * effective weights, which equal the digital ones, so the block gives the same bits as with
