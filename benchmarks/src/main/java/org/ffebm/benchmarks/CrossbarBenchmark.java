@@ -2,14 +2,15 @@ package org.ffebm.benchmarks;
 
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
-import org.ffebm.analog.crossbar.AnalogDhnBlock;
 import org.ffebm.analog.crossbar.CrossbarConfig;
 import org.ffebm.analog.crossbar.CrossbarMatrix;
+import org.ffebm.analog.crossbar.CrossbarProducts;
 import org.ffebm.analog.crossbar.UpdateConfig;
 import org.ffebm.analog.device.DeviceConfig;
 import org.ffebm.analog.device.DevicePresets;
 import org.ffebm.analog.device.ReadNoise;
 import org.ffebm.analog.peripheral.ConverterConfig;
+import org.ffebm.core.block.DenseDhnBlock;
 import org.ffebm.core.block.RelaxSettings;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.Kernels;
@@ -59,7 +60,7 @@ public class CrossbarBenchmark extends BenchDefaults {
     private FMatrixRMaj a;
     private FMatrixRMaj negA;
     private SplittableRandom rng;
-    private AnalogDhnBlock block;
+    private DenseDhnBlock<FMatrixRMaj> block;
     private boolean flip;
 
     @Setup(Level.Trial)
@@ -92,11 +93,11 @@ public class CrossbarBenchmark extends BenchDefaults {
         for (int k = 0; k < delta.data.length; k++) {
             negDelta.data[k] = -delta.data[k];
         }
-        block = new AnalogDhnBlock(ops, "eb1", IN, new int[] {256, 256, 256},
+        block = new DenseDhnBlock<>(ops, "eb1", IN, new int[] {256, 256, 256},
                 new RelaxSettings(5, 5, 0.0, RelaxSettings.Order.ALTERNATING, 1.0, true), 1.0,
-                new SplittableRandom(1), CrossbarConfig.defaults(), readOnly,
+                new SplittableRandom(1), CrossbarProducts.dense(CrossbarConfig.defaults(), readOnly,
                 ConverterConfig.ideal(ConverterConfig.Kind.DAC), ConverterConfig.ideal(ConverterConfig.Kind.ADC),
-                UpdateConfig.defaults(), new SplittableRandom(2), new SplittableRandom(3));
+                UpdateConfig.defaults(), new SplittableRandom(2), new SplittableRandom(3)));
         block.relaxFree(x);
     }
 

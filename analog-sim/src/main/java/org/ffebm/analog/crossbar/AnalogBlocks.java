@@ -10,6 +10,7 @@ import org.ffebm.analog.device.StepModel;
 import org.ffebm.analog.peripheral.ConverterConfig;
 import org.ffebm.core.block.ConvDhnBlock;
 import org.ffebm.core.block.ConvLayer;
+import org.ffebm.core.block.DenseDhnBlock;
 import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.RelaxSettings;
 import org.ffebm.core.block.Shape;
@@ -20,7 +21,7 @@ import org.ffebm.core.tensor.TensorOps;
 /**
  * Puts every energy block of a model on crossbars: reads the {@code ffebm.device.*}, {@code ffebm.crossbar.*},
  * {@code ffebm.dac.*}, {@code ffebm.adc.*} and {@code ffebm.update.*} sections of a run's configuration and makes
- * {@link AnalogDhnBlock}s, and core's convolutional blocks with {@link CrossbarProducts} (im2col on crossbars).
+ * core's dense and convolutional DHN blocks with {@link CrossbarProducts} (im2col on crossbars for the latter).
  */
 public final class AnalogBlocks {
 
@@ -68,8 +69,8 @@ public final class AnalogBlocks {
     }
 
     /**
-     * A factory of crossbar DHN blocks for the float32 training path: dense blocks are {@link AnalogDhnBlock}s,
-     * convolutional ones core's {@link ConvDhnBlock} with {@link CrossbarProducts} (the {@code stochastic} update mode
+     * A factory of crossbar DHN blocks for the float32 training path: dense blocks are core's {@link DenseDhnBlock}
+     * with {@link CrossbarProducts#dense} products, convolutional ones core's {@link ConvDhnBlock} with {@link CrossbarProducts} (the {@code stochastic} update mode
      * is refused for them with an IllegalArgumentException).
      *
      * @param modules (Input) the resolved module sections ({@link #resolve})
@@ -92,8 +93,8 @@ public final class AnalogBlocks {
                     throw new IllegalArgumentException("analog blocks run on the float32 back end, not "
                             + ops.precision());
                 }
-                return new AnalogDhnBlock(f32, name, inputSize, layerSizes, relax, initGain, init, crossbar, device,
-                        dac, adc, update, root.split(), root.split());
+                return new DenseDhnBlock<>(f32, name, inputSize, layerSizes, relax, initGain, init,
+                        CrossbarProducts.dense(crossbar, device, dac, adc, update, root.split(), root.split()));
             }
 
             @Override

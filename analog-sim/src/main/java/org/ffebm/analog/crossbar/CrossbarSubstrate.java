@@ -20,8 +20,8 @@ import org.ffebm.core.block.Substrate;
 import org.ffebm.core.tensor.GemmF32;
 
 /**
- * The physical side of one analog energy block, shared by the dense {@link AnalogDhnBlock} and the convolutional
- * {@link CrossbarProducts}: one {@link CrossbarMatrix} per weight matrix Wₗ, the DAC and ADC at the block's boundary,
+ * The physical side of one analog energy block, behind the {@link CrossbarProducts} of core's dense and
+ * convolutional DHN blocks: one {@link CrossbarMatrix} per weight matrix Wₗ, the DAC and ADC at the block's boundary,
  * the counter-seeded generators of read noise, converter rounding and updates, the application of a training step to
  * the devices ({@link UpdateConfig}), the pulse count, and the checkpointed state.
  *
@@ -32,21 +32,10 @@ import org.ffebm.core.tensor.GemmF32;
  * phase's generator, so results do not depend on how samples are spread over threads.
  *
  * <p>The weight params hold the effective weights the devices represent: every method that changes the devices
- * writes them back. The {@link Substrate} hooks are public; the dense block forwards its own to them, the conv block's
- * {@link CrossbarProducts} inherits them.
+ * writes them back. The {@link Substrate} hooks are public; {@link CrossbarProducts} inherits them and the blocks
+ * forward theirs to it.
  */
 public sealed class CrossbarSubstrate implements Substrate permits CrossbarProducts {
-
-    /** Applies stochastic pulse trains (the {@code stochastic} update mode) and returns the device pulses issued. */
-    @FunctionalInterface
-    interface Trains {
-        /**
-         * @param lr the learning rate of the step
-         * @param rng (Input) the update's generator, advanced
-         * @return the device pulses issued
-         */
-        long applyInPlace(double lr, SplittableRandom rng);
-    }
 
     private final String name;
     private final int stateTag;
@@ -54,7 +43,6 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
     private final CrossbarMatrix[] crossbars;         // [1..L]
     private final FMatrixRMaj[] change;               // pulsed mode: the optimiser's ΔW per layer
     private final UpdateConfig update;
-    private final Trains trains;                      // null: the stochastic mode is refused
     private final ReadNoise noiseTemplate;
     private final Converter dac;
     private final Converter adc;
@@ -79,15 +67,15 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
      * @param dacConfig the input converter
      * @param adcConfig the output converter
      * @param update how training steps reach the devices
-     * @param trains the stochastic pulse trains of the {@code stochastic} update mode, called by
-     *               {@link #stepAppliedInPlace}; null if the block has none
+     * @param trains whether the block has the stochastic pulse trains of the {@code stochastic} update mode
+     *               ({@link #stochasticTrainsInPlace}, called by {@link #stepAppliedInPlace})
      * @param deviceRng (Input) variability and initial write noise; one long is then drawn to seed the updates
      * @param noiseRng (Input) one long is drawn from it to seed read noise and converter rounding
      * @throws IllegalArgumentException for the {@code stochastic} mode without trains
      */
     CrossbarSubstrate(String name, int stateTag, List<Param<FMatrixRMaj>> weights, GemmF32 gemm,
                       CrossbarConfig crossbar, DeviceConfig device, ConverterConfig dacConfig,
-                      ConverterConfig adcConfig, UpdateConfig update, Trains trains, SplittableRandom deviceRng,
+                      ConverterConfig adcConfig, UpdateConfig update, boolean trains, SplittableRandom deviceRng,
                       SplittableRandom noiseRng) {
         this.name = Objects.requireNonNull(name, "name");
         this.stateTag = stateTag;
@@ -95,12 +83,11 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
         Objects.requireNonNull(crossbar, "crossbar");
         Objects.requireNonNull(device, "device");
         this.update = Objects.requireNonNull(update, "update");
-        if (update.mode() == UpdateConfig.Mode.STOCHASTIC && trains == null) {
+        if (update.mode() == UpdateConfig.Mode.STOCHASTIC && !trains) {
             throw new IllegalArgumentException(name + ": " + UpdateConfig.PREFIX + "mode=stochastic (per-sample "
                     + "rank-1 pulse trains) is not supported for convolutional blocks on crossbars; use "
                     + UpdateConfig.PREFIX + "mode=pulsed or program");
         }
-        this.trains = trains;
         Objects.requireNonNull(deviceRng, "deviceRng");
         Objects.requireNonNull(noiseRng, "noiseRng");
         this.dac = new Converter(Objects.requireNonNull(dacConfig, "dacConfig"));
@@ -129,6 +116,11 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return new SplittableRandom(z ^ (z >>> 31));
+    }
+
+    /** The block's name (for messages). */
+    String name() {
+        return name;
     }
 
     /** The number of weight matrices L. */
@@ -250,7 +242,7 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
      *
      * @param rng (Input) generator of the write noise, advanced; may be null when write-noise is 0
      */
-    void syncFromParamsInPlace(SplittableRandom rng) {
+    public void syncFromParamsInPlace(SplittableRandom rng) {
         for (int l = 1; l < crossbars.length; l++) {
             crossbars[l].programInPlace(weights.get(l - 1).value(), rng);
             crossbars[l].effectiveWeights(weights.get(l - 1).value());
@@ -296,12 +288,24 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
                     pulses += crossbars[l].pulseUpdateInPlace(change[l], update.maxPulses(), stochastic, rng);
                 }
             }
-            case STOCHASTIC -> pulses += trains.applyInPlace(lr, rng);
+            case STOCHASTIC -> pulses += stochasticTrainsInPlace(lr, rng);
             default -> throw new IllegalStateException(update.mode().toString());
         }
         for (int l = 1; l < crossbars.length; l++) {
             crossbars[l].effectiveWeights(weights.get(l - 1).value());
         }
+    }
+
+    /**
+     * Applies stochastic pulse trains (the {@code stochastic} update mode); only called when the block was built with
+     * trains.
+     *
+     * @param lr the learning rate of the step
+     * @param rng (Input) the update's generator, advanced
+     * @return the device pulses issued
+     */
+    long stochasticTrainsInPlace(double lr, SplittableRandom rng) {
+        throw new IllegalStateException(name + ": no stochastic pulse trains");
     }
 
     /** Device pulses issued by updates since construction (or as restored). */

@@ -1,11 +1,11 @@
 /**
  * Crossbar arrays and the analog DHN blocks (DESIGN §3): the tiling and weight mapping of a matrix onto devices
  * ({@link org.ffebm.analog.crossbar.CrossbarConfig}), a weight matrix on tiles of resistive devices with forward and
- * transpose analog reads and output-referred read noise ({@link org.ffebm.analog.crossbar.CrossbarMatrix}), a
- * Deep Hopfield Network block relaxing through those reads with DAC/ADC peripherals
- * ({@link org.ffebm.analog.crossbar.AnalogDhnBlock}), and the weight products of core's convolutional DHN block as
- * crossbar reads of im2col patches ({@link org.ffebm.analog.crossbar.CrossbarProducts}); both keep their crossbars,
- * converters, generators, updates and checkpoint state in a {@code CrossbarSubstrate}, and are trained by pulsed
+ * transpose analog reads and output-referred read noise ({@link org.ffebm.analog.crossbar.CrossbarMatrix}), and the
+ * weight products of core's dense and convolutional DHN blocks as crossbar reads, with DAC/ADC peripherals (one read
+ * per sample for a dense layer, one per im2col patch for a convolution:
+ * {@link org.ffebm.analog.crossbar.CrossbarProducts}); they keep their crossbars, converters, generators, updates and
+ * checkpoint state in a {@code CrossbarSubstrate}, and are trained by pulsed
  * updates, stochastic pulse trains (dense only) or write-verify programming
  * ({@link org.ffebm.analog.crossbar.UpdateConfig}).
  *

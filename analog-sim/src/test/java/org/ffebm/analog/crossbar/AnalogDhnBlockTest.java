@@ -39,11 +39,18 @@ class AnalogDhnBlockTest {
     static final UpdateConfig PROGRAM = new UpdateConfig(UpdateConfig.Mode.PROGRAM, UpdateConfig.Rounding.NEAREST, 255,
             31, 0);
 
-    private static AnalogDhnBlock analog(F32Ops ops, RelaxSettings relax, CrossbarConfig xb, DeviceConfig dev,
-                                         long seed) {
-        return new AnalogDhnBlock(ops, "a", IN, LAYERS, relax, 1.5, new SplittableRandom(seed), xb, dev,
-                ConverterConfig.ideal(ConverterConfig.Kind.DAC), ConverterConfig.ideal(ConverterConfig.Kind.ADC),
-                PROGRAM, new SplittableRandom(seed + 100), new SplittableRandom(seed + 200));
+    /** Core's dense DHN block with crossbar products (the crossbar dense block). */
+    private static DenseDhnBlock<FMatrixRMaj> analog(F32Ops ops, RelaxSettings relax, CrossbarConfig xb,
+                                                     DeviceConfig dev, long seed) {
+        return new DenseDhnBlock<>(ops, "a", IN, LAYERS, relax, 1.5, new SplittableRandom(seed),
+                CrossbarProducts.dense(xb, dev, ConverterConfig.ideal(ConverterConfig.Kind.DAC),
+                        ConverterConfig.ideal(ConverterConfig.Kind.ADC), PROGRAM, new SplittableRandom(seed + 100),
+                        new SplittableRandom(seed + 200)));
+    }
+
+    /** The crossbar products of a crossbar dense block. */
+    private static CrossbarProducts xb(DenseDhnBlock<FMatrixRMaj> block) {
+        return (CrossbarProducts) block.products();
     }
 
     static FMatrixRMaj uniform(int r, int c, double lo, double hi, SplittableRandom rng) {
@@ -91,7 +98,7 @@ class AnalogDhnBlockTest {
             F32Ops ops = new F32Ops(Kernels.byName(Kernels.REFERENCE), par);
             DenseDhnBlock<FMatrixRMaj> dense = new DenseDhnBlock<>(ops, "a", IN, LAYERS, relax, 1.5,
                     new SplittableRandom(42));
-            AnalogDhnBlock an = analog(ops, relax, new CrossbarConfig(4, 5, CrossbarConfig.Mapping.DIFFERENTIAL, 1, 0),
+            DenseDhnBlock<FMatrixRMaj> an = analog(ops, relax, new CrossbarConfig(4, 5, CrossbarConfig.Mapping.DIFFERENTIAL, 1, 0),
                     DeviceConfig.defaults(), 42);
             for (int l = 1; l <= LAYERS.length; l++) {
                 assertBitwise(dense.weight(l).value(), an.weight(l).value(), "W" + l);
@@ -137,13 +144,13 @@ class AnalogDhnBlockTest {
         for (int threads : new int[]{1, 3}) {
             try (Parallel par = Parallel.of(threads)) {
                 F32Ops ops = new F32Ops(Kernels.byName(Kernels.REFERENCE), par);
-                AnalogDhnBlock an = analog(ops, relax, CrossbarConfig.defaults(), dev, 9);
+                DenseDhnBlock<FMatrixRMaj> an = analog(ops, relax, CrossbarConfig.defaults(), dev, 9);
                 an.relaxFree(u);
                 out[k++] = an.output().data.clone();
             }
         }
         F32Ops ops = F32Ops.reference();
-        AnalogDhnBlock clean = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults(), 9);
+        DenseDhnBlock<FMatrixRMaj> clean = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults(), 9);
         clean.relaxFree(u);
         out[2] = clean.output().data.clone();
         assertArrayEquals(out[0], out[1], "same seed, different thread count");
@@ -154,14 +161,14 @@ class AnalogDhnBlockTest {
     void syncReprogramsFromTheParams() {
         F32Ops ops = F32Ops.reference();
         RelaxSettings relax = RelaxSettings.defaults();
-        AnalogDhnBlock an = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults().with("levels", "64"),
+        DenseDhnBlock<FMatrixRMaj> an = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults().with("levels", "64"),
                 3);
         FMatrixRMaj w = an.weight(2).value();
         w.data[0] = 0.3f;
-        an.syncFromParamsInPlace(null);
-        double half = 0.5 * 1e-5 / 63 / an.crossbar(2).gRef();
+        xb(an).syncFromParamsInPlace(null);
+        double half = 0.5 * 1e-5 / 63 / xb(an).crossbar(2).gRef();
         assertEquals(0.3, an.weight(2).value().data[0], half * (1 + 1e-6));
-        assertBitwise(an.crossbar(2).effectiveWeights(null), an.weight(2).value(), "W2 after sync");
+        assertBitwise(xb(an).crossbar(2).effectiveWeights(null), an.weight(2).value(), "W2 after sync");
     }
 
     /**
@@ -173,7 +180,7 @@ class AnalogDhnBlockTest {
     void relaxationStepsAllocateNothing(double readNoise) {
         DeviceConfig dev = DeviceConfig.defaults().with("read-noise", Double.toString(readNoise),
                 "read-noise-relative", readNoise > 0 ? "0.02" : "0");
-        AnalogDhnBlock an = analog(F32Ops.reference(), RelaxSettings.defaults(),
+        DenseDhnBlock<FMatrixRMaj> an = analog(F32Ops.reference(), RelaxSettings.defaults(),
                 new CrossbarConfig(4, 4, CrossbarConfig.Mapping.DIFFERENTIAL, 1, 0), dev, 5);
         an.relaxFree(uniform(4, IN, 0, 1, new SplittableRandom(2)));
         an.continueFree(5);
@@ -186,10 +193,11 @@ class AnalogDhnBlockTest {
         F32Ops ops = F32Ops.reference();
         RelaxSettings relax = RelaxSettings.defaults();
         ConverterConfig adcCfg = ConverterConfig.of(ConverterConfig.Kind.ADC, 4, -1, 1);
-        AnalogDhnBlock an = new AnalogDhnBlock(ops, "a", IN, LAYERS, relax, 1.5, new SplittableRandom(8),
-                CrossbarConfig.defaults(), DeviceConfig.defaults(), ConverterConfig.of(ConverterConfig.Kind.DAC, 3, 0, 1),
-                adcCfg, PROGRAM, new SplittableRandom(9), new SplittableRandom(10));
-        AnalogDhnBlock ideal = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults(), 8);
+        DenseDhnBlock<FMatrixRMaj> an = new DenseDhnBlock<>(ops, "a", IN, LAYERS, relax, 1.5,
+                new SplittableRandom(8), CrossbarProducts.dense(CrossbarConfig.defaults(), DeviceConfig.defaults(),
+                ConverterConfig.of(ConverterConfig.Kind.DAC, 3, 0, 1), adcCfg, PROGRAM, new SplittableRandom(9),
+                new SplittableRandom(10)));
+        DenseDhnBlock<FMatrixRMaj> ideal = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults(), 8);
         FMatrixRMaj u = uniform(3, IN, 0, 1, new SplittableRandom(4));
         an.relaxFree(u);
         ideal.relaxFree(u);
@@ -200,19 +208,19 @@ class AnalogDhnBlockTest {
         }
         assertNotEquals(Arrays.toString(ideal.freeState(1).data),
                 Arrays.toString(an.freeState(1).data), "the DAC on u had no effect");
-        assertEquals(3L * IN, an.dac().conversions());
+        assertEquals(3L * IN, xb(an).dac().conversions());
         an.backward(uniform(3, LAYERS[LAYERS.length - 1], -1, 1, new SplittableRandom(5)),
                 new EpSettings(0.1, EpSettings.Estimator.CENTERED), 1.0, true);
         for (float v : an.inputGradient().data) {
             double k = (v - adcCfg.lo()) / step;
             assertEquals(Math.rint(k), k, 1e-4, "grad u " + v + " not on the ADC grid");
         }
-        assertEquals(3L * IN + 2L * 3 * LAYERS[LAYERS.length - 1], an.dac().conversions());
+        assertEquals(3L * IN + 2L * 3 * LAYERS[LAYERS.length - 1], xb(an).dac().conversions());
     }
 
     /**
      * End to end through core's hybrid gradient and optimiser: three training steps (gradient, optimiser step, then
-     * {@link AnalogDhnBlock#stepAppliedInPlace} re-programs the ideal devices) give the same weights, bit for bit,
+     * {@link DenseDhnBlock#stepAppliedInPlace} re-programs the ideal devices) give the same weights, bit for bit,
      * as the same steps on core's DenseDhnBlock.
      */
     @Test
@@ -221,7 +229,7 @@ class AnalogDhnBlockTest {
         RelaxSettings relax = new RelaxSettings(20, 10, 0, RelaxSettings.Order.ALTERNATING, 1.0, true);
         DenseDhnBlock<FMatrixRMaj> dense = new DenseDhnBlock<>(ops, "a", IN, LAYERS, relax, 1.5,
                 new SplittableRandom(42));
-        AnalogDhnBlock an = analog(ops, relax, new CrossbarConfig(8, 8, CrossbarConfig.Mapping.DIFFERENTIAL, 1, 0),
+        DenseDhnBlock<FMatrixRMaj> an = analog(ops, relax, new CrossbarConfig(8, 8, CrossbarConfig.Mapping.DIFFERENTIAL, 1, 0),
                 DeviceConfig.defaults(), 42);
         assertTrainingStepsMatch(ops, dense, an, 8);
     }

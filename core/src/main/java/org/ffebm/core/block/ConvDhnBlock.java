@@ -1,6 +1,5 @@
 package org.ffebm.core.block;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -63,25 +62,19 @@ import org.ffebm.core.tensor.TensorOps;
  * block forwards {@link #stepAppliedInPlace}, {@link #pulsesApplied} and the substrate state to it. Weight gradients
  * stay digital ({@code multTransA}), and so do the biases.
  */
-public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<M> {
+public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M> {
 
-    private final TensorOps<M> ops;
-    private final String name;
-    private final int layers;                  // L
-    private final RelaxSettings relax;
     private final boolean alternating;         // the engine's test: ALTERNATING and more than one layer
     private final Shape[] shapes;              // [0..L], 0 = input
     private final ConvLayer[] specs;           // [1..L]
     private final ConvGeometry[] conv;         // [1..L] the convolution over s_{l-1}
     private final ConvGeometry[] pool;         // [1..L] the pooling over the convolution's output; null for NONE
     private final int[] convPixels;            // [1..L] H_{l-1}·W_{l-1}
-    private final List<Param<M>> params = new ArrayList<>();
     private final Param<M>[] weights;          // [1..L], C_l × C_{l-1}k²
     private final Param<M>[] biases;           // [1..L], 1 × C_l
-    private final WeightProducts<M> products;
 
     // states and drives [1..L], batch × |s_l|
-    private final M[] free, plus, minus, drive, dS, mS;
+    private final M[] drive, dS, mS;
     // unpooled states [1..L], batch × C_l·H_{l-1}W_{l-1}; the state buffers themselves without pooling
     private final M[] upFree, upPlus, upMinus, dU, mU;
     // workspaces [1..L]
@@ -90,30 +83,14 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
     private final M[] pre;                     // batch × C_l·P_{l-1}: before pooling / after unpooling (pooled only)
     private final int[][] argmax;              // [1..L] max-pooled only: batch·|s_l| input columns of the maxima
     private final M inputDrive;                // P_1(W_1 ⋆ u + b_1), fixed while u is
-    private final M gradU;
-    private final DhnRelaxation<M> engine;
     private final DhnRelaxation.Drive<M> driveFn = this::computeDrive;
-    private int batch;
 
     // the phase being run by the shared tasks (set before each dispatch; tasks are created once)
-    private M u;                               // the input as the products see it (after a DAC)
-    private M out;                             // the output as the next block sees it (after an ADC)
-    private M phaseNudge;                      // a converted β·δ, subtracted; null: −β·δ added directly
-    private M[] phaseState;
     private M[] phaseUp;
     private boolean phaseUnpoolFree;
-    private M phaseDelta;
-    private double phaseBeta;
-    private int phaseSteps;
-    private boolean phaseFromZero;
-    private EpSettings phaseEp;
-    private double phaseScale;
-    private boolean phaseNeedInputGrad;
     private EpSettings.Estimator lastEstimator;     // of the last backward, null before the first
     private int gradLayer;
     private M gradG, gradX;
-    private final Parallel.RangeTask relaxTask = this::relaxRange;
-    private final Parallel.RangeTask nudgeTask = this::nudgeRange;
     private final Parallel.RangeTask diffTask = this::diffRange;
     private final Parallel.RangeTask gradPrepTask = this::gradPrepRange;
     private final Parallel.RangeTask gradMultTask = this::gradMultRange;
@@ -152,18 +129,12 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
     public ConvDhnBlock(TensorOps<M> ops, String name, Shape inputShape, List<ConvLayer> layerSpecs,
                         RelaxSettings relax, double initGain, SplittableRandom init,
                         WeightProducts.Factory<M> products) {
-        this.ops = Objects.requireNonNull(ops, "ops");
-        this.name = Objects.requireNonNull(name, "name");
-        this.relax = Objects.requireNonNull(relax, "relax");
+        super(ops, name, relax, layerCount(name, layerSpecs));
         Objects.requireNonNull(inputShape, "inputShape");
         Objects.requireNonNull(init, "init");
-        if (layerSpecs == null || layerSpecs.isEmpty()) {
-            throw new IllegalArgumentException(name + ": a conv DHN block needs at least one layer");
-        }
         if (!(initGain > 0) || !Double.isFinite(initGain)) {
             throw new IllegalArgumentException(name + ": init gain must be a finite number > 0, was " + initGain);
         }
-        this.layers = layerSpecs.size();
         this.alternating = relax.order() == RelaxSettings.Order.ALTERNATING && layers > 1;
         shapes = new Shape[layers + 1];
         specs = new ConvLayer[layers + 1];
@@ -202,18 +173,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
             params.add(weights[l]);
             params.add(biases[l]);
         }
-        List<Param<M>> ws = new ArrayList<>(layers);
-        int[] rowsPerSample = new int[layers];
-        for (int l = 1; l <= layers; l++) {
-            ws.add(weights[l]);
-            rowsPerSample[l - 1] = convPixels[l];
-        }
-        this.products = Objects.requireNonNull(Objects.requireNonNull(products, "products")
-                .create(ops, name, List.copyOf(ws), rowsPerSample), "products");
-        free = stateBuffers();
-        out = free[layers];
-        plus = stateBuffers();
-        minus = stateBuffers();
+        attach(products, weights, l -> convPixels[l], this::stateBuffers);
         drive = stateBuffers();
         dS = stateBuffers();
         mS = stateBuffers();
@@ -238,7 +198,13 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         }
         inputDrive = ops.zeros(0, shapes[1].size());
         gradU = ops.zeros(0, shapes[0].size());
-        engine = new DhnRelaxation<>(ops, relax, layers);
+    }
+
+    private static int layerCount(String name, List<ConvLayer> layerSpecs) {
+        if (layerSpecs == null || layerSpecs.isEmpty()) {
+            throw new IllegalArgumentException(name + ": a conv DHN block needs at least one layer");
+        }
+        return layerSpecs.size();
     }
 
     @SuppressWarnings("unchecked")
@@ -261,11 +227,6 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public Shape inputShape() {
         return shapes[0];
     }
@@ -273,11 +234,6 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
     @Override
     public Shape outputShape() {
         return shapes[layers];
-    }
-
-    /** The number of layers L. */
-    public int layers() {
-        return layers;
     }
 
     /**
@@ -309,11 +265,6 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         return conv[l];
     }
 
-    /** The relaxation settings the block was built with. */
-    public RelaxSettings relaxSettings() {
-        return relax;
-    }
-
     /** Wₗ, 1 ≤ l ≤ L: Cₗ × Cₗ₋₁·k·k, row-major as [co][c][i][j]. */
     public Param<M> weight(int l) {
         return weights[l];
@@ -324,22 +275,13 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         return biases[l];
     }
 
-    /** Layer l of the free equilibrium (1 ≤ l ≤ L), batch × |sₗ|, channel-major per sample. */
-    public M freeState(int l) {
-        return free[l];
-    }
-
     /** Layer l of the last nudged phase, + or − (1 ≤ l ≤ L; the − phase of the centred estimator only); tests. */
     public M nudgedState(boolean positive, int l) {
         return positive ? plus[l] : minus[l];
     }
 
     @Override
-    public List<Param<M>> params() {
-        return params;
-    }
-
-    private void ensureBatch(int rows) {
+    void ensureBatch(int rows) {
         batch = rows;
         for (int l = 1; l <= layers; l++) {
             int size = shapes[l].size();
@@ -374,55 +316,12 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
             throw new ShapeMismatchException(name + ": input has " + input.getNumCols() + " features per sample, block"
                     + " expects " + shapes[0] + " = " + shapes[0].size());
         }
-        ensureBatch(input.getNumRows());
-        products.startPhase();
-        this.u = products.convertInput(input);
-        phaseState = free;
-        phaseDelta = null;
-        phaseNudge = null;
-        phaseBeta = 0.0;
-        phaseSteps = relax.tFree();
-        phaseFromZero = true;
-        ops.parallel().forRange(batch, relaxTask);
-        SettleResult result = engine.collect(batch);
-        out = products.convertOutput(free[layers]);
-        return result;
-    }
-
-    /**
-     * Continues the free phase from the current free state for {@code steps} more steps, with the same input (the
-     * input drive P₁(W₁ ⋆ u + b₁) is not recomputed). For diagnostics and for benchmarking the relaxation step itself:
-     * with one thread this allocates nothing.
-     *
-     * @return the largest per-sample residual max|Δs| of the last step
-     * @throws IllegalStateException before the first {@link #relaxFree}
-     * @throws IllegalArgumentException if steps &lt; 1
-     */
-    public double continueFree(int steps) {
-        if (u == null) {
-            throw new IllegalStateException(name + ": continueFree before relaxFree");
-        }
-        if (steps < 1) {
-            throw new IllegalArgumentException(name + ": steps must be >= 1, was " + steps);
-        }
-        phaseState = free;
-        phaseDelta = null;
-        phaseNudge = null;
-        phaseBeta = 0.0;
-        phaseSteps = steps;
-        phaseFromZero = false;
-        ops.parallel().forRange(batch, relaxTask);
-        return engine.maxResidual(batch);
-    }
-
-    /** The last layer of the free equilibrium as the next block reads it (after the products' output conversion). */
-    @Override
-    public M output() {
-        return out;
+        return freePhase(input);
     }
 
     /** Relaxes rows [r0, r1) of the current phase. */
-    private void relaxRange(int r0, int r1) {
+    @Override
+    void relaxRange(int r0, int r1) {
         final M[] s = phaseState;
         if (phaseFromZero) {
             bottomUp(1, u, inputDrive, r0, r1);
@@ -467,10 +366,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         }
         if (l < layers) {
             topDown(l, s[l + 1], v, r0, r1);
-        } else if (phaseNudge != null) {
-            ops.axpyRows(-1.0, phaseNudge, v, r0, r1);
-        } else if (phaseBeta != 0.0) {
-            ops.axpyRows(-phaseBeta, phaseDelta, v, r0, r1);
+        } else {
+            subtractNudge(v, r0, r1);
         }
     }
 
@@ -543,32 +440,17 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
             throw new ShapeMismatchException(name + ": delta is " + delta.getNumRows() + "x" + delta.getNumCols()
                     + ", expected " + batch + "x" + shapes[layers].size() + " (output " + shapes[layers] + ")");
         }
-        phaseDelta = delta;
-        phaseEp = ep;
+        startBackward(delta, ep, paramScale, needInputGrad);
         lastEstimator = ep.estimator();
-        phaseScale = paramScale;
-        phaseNeedInputGrad = needInputGrad;
         boolean centred = ep.estimator() == EpSettings.Estimator.CENTERED;
         // nudged phases: + then (centred) −, each started from the free equilibrium
-        phaseSteps = relax.tNudge();
-        phaseFromZero = false;
-        phaseState = plus;
         phaseUp = upPlus;
         phaseUnpoolFree = !centred;
-        phaseBeta = ep.beta();
-        products.startPhase();
-        phaseNudge = products.convertNudge(delta, phaseBeta);
-        ops.parallel().forRange(batch, nudgeTask);
-        SettleResult result = engine.collect(batch);
+        SettleResult result = nudgedPhase(plus, ep.beta());
         phaseUnpoolFree = false;
         if (centred) {
-            phaseState = minus;
             phaseUp = upMinus;
-            phaseBeta = -ep.beta();
-            products.startPhase();
-            phaseNudge = products.convertNudge(delta, phaseBeta);
-            ops.parallel().forRange(batch, nudgeTask);
-            result = result.merge(engine.collect(batch));
+            result = result.merge(nudgedPhase(minus, -ep.beta()));
         }
         ops.parallel().forRange(batch, diffTask);
         for (int l = 1; l <= layers; l++) {
@@ -586,15 +468,14 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
             }
         }
         if (needInputGrad) {
-            products.startPhase();
-            ops.parallel().forRange(batch, inputGradTask);
-            products.convertInputGradientInPlace(gradU);
+            inputGradientPhase(inputGradTask);
         }
         return result;
     }
 
     /** A nudged phase on rows [r0, r1), then the phase's unpooled states with its own argmax indices. */
-    private void nudgeRange(int r0, int r1) {
+    @Override
+    void nudgeRange(int r0, int r1) {
         for (int l = 1; l <= layers; l++) {
             ops.copyRows(free[l], phaseState[l], r0, r1);
         }
@@ -632,45 +513,6 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<
         ops.channelsToPixels(dU[1], p, pix[1], r0, r1);
         products.transpose(1, pix[1], col[1], r0 * p, r1 * p);
         ops.col2im(col[1], conv[1], 0.0, gradU, r0, r1);
-    }
-
-    /**
-     * @throws IllegalStateException if the last {@link #backward} did not compute it
-     */
-    @Override
-    public M inputGradient() {
-        if (!phaseNeedInputGrad) {
-            throw new IllegalStateException(name + ": the last backward did not compute the input gradient");
-        }
-        return gradU;
-    }
-
-    /** Forwards to the products (a substrate re-programs from the params). */
-    @Override
-    public void paramsChangedInPlace() {
-        products.paramsChangedInPlace();
-    }
-
-    /** Forwards to the products (a substrate applies the optimiser's change to its devices). */
-    @Override
-    public void stepAppliedInPlace(double lr) {
-        products.stepAppliedInPlace(lr);
-    }
-
-    @Override
-    public long pulsesApplied() {
-        return products.pulsesApplied();
-    }
-
-    @Override
-    public byte[] substrateState() {
-        return products.substrateState();
-    }
-
-    /** Forwards to the products (a block without a substrate accepts only null). */
-    @Override
-    public void restoreSubstrateState(byte[] state) {
-        products.restoreSubstrateState(state);
     }
 
     /**

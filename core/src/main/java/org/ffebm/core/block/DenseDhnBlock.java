@@ -1,9 +1,7 @@
 package org.ffebm.core.block;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.tensor.Parallel;
@@ -29,38 +27,24 @@ import org.ffebm.core.tensor.TensorOps;
  * A relaxation step allocates nothing. Rows of the batch are split over {@code ops.parallel()} once per phase; each
  * sample relaxes independently (with a tolerance, a sample stops on its own residual), so results do not depend on
  * the thread count.
+ *
+ * <p>Products: W₁u, Wₗ sₗ₋₁, the feedback Wₗ₊₁ᵀ sₗ₊₁ and ∇u = dS₁W₁ go through a {@link WeightProducts} strategy
+ * (forward, transposeAdd, transpose), as do the conversions of what enters (u, β·δ) and leaves (output, ∇u) the block,
+ * its substrate hooks, and the per-sample EP factors after each backward pass. The default,
+ * {@link WeightProducts#gemm()}, is the back end's kernel on the digital weights; analog-sim puts the weights on
+ * crossbars.
  */
-public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock<M> {
+public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M> {
 
-    private final TensorOps<M> ops;
-    private final String name;
     private final int[] sizes;           // sizes[0] = input, sizes[1..L] = layers
-    private final int layers;            // L
-    private final RelaxSettings relax;
-    private final List<Param<M>> params = new ArrayList<>();
     private final Param<M>[] weights;    // [1..L]
     private final Param<M>[] biases;     // [1..L]
 
     // buffers, batch rows
-    private final M[] free, plus, minus, drive, diff, mean;
+    private final M[] drive, diff, mean;
+    private final List<M> diffList, meanList; // views of diff and mean for the products
     private final M inputDrive;
-    private final M gradU;
-    private final DhnRelaxation<M> engine;
     private final DhnRelaxation.Drive<M> driveFn = this::computeDrive;
-    private int batch;
-
-    // the phase being run by the shared tasks (set before each dispatch; tasks are created once)
-    private M u;
-    private M[] phaseState;
-    private M phaseDelta;
-    private double phaseBeta;
-    private int phaseSteps;
-    private boolean phaseFromZero;
-    private EpSettings phaseEp;
-    private double phaseScale;
-    private boolean phaseNeedInputGrad;
-    private final Parallel.RangeTask relaxTask = this::relaxRange;
-    private final Parallel.RangeTask nudgeTask = this::nudgeRange;
     private final Parallel.RangeTask diffTask = this::diffRange;
     private final Parallel.RangeTask inputGradTask = this::inputGradRange;
     private final Parallel.RangeTask[] weightGradTasks;
@@ -73,19 +57,24 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
      * @param relax relaxation settings
      * @param init generator for the initial weights, U(−g/√fan_in, g/√fan_in) with g = {@code initGain}; biases 0
      */
-    @SuppressWarnings("unchecked")
     public DenseDhnBlock(TensorOps<M> ops, String name, int inputSize, int[] layerSizes, RelaxSettings relax,
                          double initGain, SplittableRandom init) {
-        this.ops = Objects.requireNonNull(ops, "ops");
-        this.name = Objects.requireNonNull(name, "name");
-        this.relax = Objects.requireNonNull(relax, "relax");
-        if (layerSizes.length < 1) {
-            throw new IllegalArgumentException(name + ": a DHN block needs at least one layer");
-        }
+        this(ops, name, inputSize, layerSizes, relax, initGain, init, WeightProducts.gemm());
+    }
+
+    /**
+     * A block whose weight products go through {@code products} (e.g. crossbar reads); the weights are drawn as by
+     * the other constructor, then handed to the factory, which may replace them by what its substrate represents.
+     *
+     * @param products makes the block's {@link WeightProducts} from its weights (one product row per sample)
+     */
+    @SuppressWarnings("unchecked")
+    public DenseDhnBlock(TensorOps<M> ops, String name, int inputSize, int[] layerSizes, RelaxSettings relax,
+                         double initGain, SplittableRandom init, WeightProducts.Factory<M> products) {
+        super(ops, name, relax, layerCount(name, layerSizes));
         if (inputSize < 1) {
             throw new IllegalArgumentException(name + ": input size must be >= 1, was " + inputSize);
         }
-        this.layers = layerSizes.length;
         this.sizes = new int[layers + 1];
         sizes[0] = inputSize;
         for (int l = 1; l <= layers; l++) {
@@ -108,20 +97,26 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             params.add(weights[l]);
             params.add(biases[l]);
         }
-        free = newBuffers();
-        plus = newBuffers();
-        minus = newBuffers();
+        attach(products, weights, l -> 1, this::newBuffers);
         drive = newBuffers();
         diff = newBuffers();
         mean = newBuffers();
+        diffList = Arrays.asList(diff);
+        meanList = Arrays.asList(mean);
         inputDrive = ops.zeros(0, sizes[1]);
         gradU = ops.zeros(0, sizes[0]);
-        engine = new DhnRelaxation<>(ops, relax, layers);
         weightGradTasks = new Parallel.RangeTask[layers + 1];
         for (int l = 1; l <= layers; l++) {
             final int layer = l;
             weightGradTasks[l] = (r0, r1) -> weightGradRange(layer, r0, r1);
         }
+    }
+
+    private static int layerCount(String name, int[] layerSizes) {
+        if (layerSizes.length < 1) {
+            throw new IllegalArgumentException(name + ": a DHN block needs at least one layer");
+        }
+        return layerSizes.length;
     }
 
     @SuppressWarnings("unchecked")
@@ -134,11 +129,6 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public Shape inputShape() {
         return Shape.flat(sizes[0]);
     }
@@ -148,18 +138,9 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         return Shape.flat(sizes[layers]);
     }
 
-    /** The number of layers L. */
-    public int layers() {
-        return layers;
-    }
-
     /** Size of layer l (0 = input). */
     public int size(int l) {
         return sizes[l];
-    }
-
-    public RelaxSettings relaxSettings() {
-        return relax;
     }
 
     /** Wₗ, 1 ≤ l ≤ L. */
@@ -172,17 +153,19 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         return biases[l];
     }
 
-    /** Layer l of the free equilibrium (1 ≤ l ≤ L). */
-    public M freeState(int l) {
-        return free[l];
+    /** Layer l of the last positively nudged equilibrium (1 ≤ l ≤ L). */
+    public M plusState(int l) {
+        return plus[l];
     }
+
+    /** Layer l of the last negatively nudged equilibrium (1 ≤ l ≤ L; centred estimator only). */
+    public M minusState(int l) {
+        return minus[l];
+    }
+
 
     @Override
-    public List<Param<M>> params() {
-        return params;
-    }
-
-    private void ensureBatch(int rows) {
+    void ensureBatch(int rows) {
         batch = rows;
         for (int l = 1; l <= layers; l++) {
             ops.reshape(free[l], rows, sizes[l]);
@@ -195,6 +178,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         ops.reshape(inputDrive, rows, sizes[1]);
         ops.reshape(gradU, rows, sizes[0]);
         engine.ensureRows(rows);
+        products.ensureBatch(rows);
     }
 
     @Override
@@ -203,59 +187,15 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             throw new ShapeMismatchException(name + ": input has " + input.getNumCols() + " features, block expects "
                     + sizes[0]);
         }
-        ensureBatch(input.getNumRows());
-        this.u = input;
-        return runPhase(free, null, 0.0, relax.tFree(), true);
-    }
-
-    /**
-     * Continues the free phase from the current free state for {@code steps} more steps, with the same input (no
-     * reset, no recomputation of the input drive W₁u + b₁). For diagnostics and for benchmarking the relaxation step
-     * itself: with one thread this allocates nothing.
-     *
-     * @return the largest per-sample residual max|Δs| of the last step
-     * @throws IllegalStateException before the first {@link #relaxFree}
-     */
-    public double continueFree(int steps) {
-        if (u == null) {
-            throw new IllegalStateException(name + ": continueFree before relaxFree");
-        }
-        if (steps < 1) {
-            throw new IllegalArgumentException(name + ": steps must be >= 1, was " + steps);
-        }
-        phaseState = free;
-        phaseDelta = null;
-        phaseBeta = 0.0;
-        phaseSteps = steps;
-        phaseFromZero = false;
-        ops.parallel().forRange(batch, relaxTask);
-        return engine.maxResidual(batch);
-    }
-
-    @Override
-    public M output() {
-        return free[layers];
-    }
-
-    private SettleResult runPhase(M[] state, M delta, double betaSigned, int steps, boolean fromZero) {
-        phaseState = state;
-        phaseDelta = delta;
-        phaseBeta = betaSigned;
-        phaseSteps = steps;
-        phaseFromZero = fromZero;
-        ops.parallel().forRange(batch, relaxTask);
-        return collect();
-    }
-
-    private SettleResult collect() {
-        return engine.collect(batch);
+        return freePhase(input);
     }
 
     /** Relaxes rows [r0, r1) of the current phase. */
-    private void relaxRange(int r0, int r1) {
+    @Override
+    void relaxRange(int r0, int r1) {
         final M[] s = phaseState;
         if (phaseFromZero) {
-            ops.multTransB(u, weights[1].value(), 0.0, inputDrive, r0, r1);
+            products.forward(1, u, inputDrive, r0, r1);
             ops.addRowInPlace(inputDrive, 1.0, biases[1].value(), r0, r1);
             for (int l = 1; l <= layers; l++) {
                 for (int r = r0; r < r1; r++) {
@@ -276,13 +216,13 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         if (l == 1) {
             ops.copyRows(inputDrive, v, r0, r1);
         } else {
-            ops.multTransB(s[l - 1], weights[l].value(), 0.0, v, r0, r1);
+            products.forward(l, s[l - 1], v, r0, r1);
             ops.addRowInPlace(v, 1.0, biases[l].value(), r0, r1);
         }
         if (l < layers) {
-            ops.mult(s[l + 1], weights[l + 1].value(), 1.0, v, r0, r1);
-        } else if (phaseBeta != 0.0) {
-            ops.axpyRows(-phaseBeta, phaseDelta, v, r0, r1);
+            products.transposeAdd(l + 1, s[l + 1], v, r0, r1);
+        } else {
+            subtractNudge(v, r0, r1);
         }
     }
 
@@ -295,23 +235,11 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             throw new ShapeMismatchException(name + ": delta is " + delta.getNumRows() + "x" + delta.getNumCols()
                     + ", expected " + batch + "x" + sizes[layers]);
         }
-        phaseDelta = delta;
-        phaseEp = ep;
-        phaseScale = paramScale;
-        phaseNeedInputGrad = needInputGrad;
-        SettleResult result;
+        startBackward(delta, ep, paramScale, needInputGrad);
         // nudged phases: + then (centred) −, each started from the free equilibrium
-        phaseSteps = relax.tNudge();
-        phaseFromZero = false;
-        phaseState = plus;
-        phaseBeta = ep.beta();
-        ops.parallel().forRange(batch, nudgeTask);
-        result = collect();
+        SettleResult result = nudgedPhase(plus, ep.beta());
         if (ep.estimator() == EpSettings.Estimator.CENTERED) {
-            phaseState = minus;
-            phaseBeta = -ep.beta();
-            ops.parallel().forRange(batch, nudgeTask);
-            result = result.merge(collect());
+            result = result.merge(nudgedPhase(minus, -ep.beta()));
         }
         ops.parallel().forRange(batch, diffTask);
         for (int l = 1; l <= layers; l++) {
@@ -319,12 +247,14 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
             ops.sumRowsDiff(paramScale, diff[l], null, 1.0, biases[l].grad());
         }
         if (needInputGrad) {
-            ops.parallel().forRange(batch, inputGradTask);
+            inputGradientPhase(inputGradTask);
         }
+        products.gradientFactors(u, diffList, meanList, batch, paramScale);
         return result;
     }
 
-    private void nudgeRange(int r0, int r1) {
+    @Override
+    void nudgeRange(int r0, int r1) {
         for (int l = 1; l <= layers; l++) {
             ops.copyRows(free[l], phaseState[l], r0, r1);
         }
@@ -343,15 +273,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
     }
 
     private void inputGradRange(int r0, int r1) {
-        ops.mult(diff[1], weights[1].value(), 0.0, gradU, r0, r1);
-    }
-
-    @Override
-    public M inputGradient() {
-        if (!phaseNeedInputGrad) {
-            throw new IllegalStateException(name + ": the last backward did not compute the input gradient");
-        }
-        return gradU;
+        products.transpose(1, diff[1], gradU, r0, r1);
     }
 
     @Override
@@ -359,7 +281,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> implements EnergyBlock
         return energy(free, row);
     }
 
-    /** E(s; θ, u) of one sample for the given state buffers, in double (tests, diagnostics). */
+    /** E(s; θ, u) of one sample for the given state buffers, with the converted input, in double (tests, diagnostics). */
     public double energy(M[] s, int row) {
         double e = 0;
         double a = relax.slope();

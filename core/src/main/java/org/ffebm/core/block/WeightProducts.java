@@ -6,7 +6,7 @@ import org.ffebm.core.tensor.TensorOps;
 
 /**
  * Where an energy block's weight matrices live and how it multiplies by them: the strategy of {@link ConvDhnBlock}
- * for its two weight products, and the hooks of a physical substrate around them (DESIGN §3). The default,
+ * and {@link DenseDhnBlock} for their weight products, and the hooks of a physical substrate around them (DESIGN §3). The default,
  * {@link #gemm()}, multiplies by the digital parameters with the back end's kernel and has no substrate; analog-sim
  * implements it with crossbar reads, converters and device updates.
  *
@@ -16,8 +16,9 @@ import org.ffebm.core.tensor.TensorOps;
  * <pre>
  *   forward(l):    Y = X·Wₗᵀ      X rows of Wₗ's input (im2col patches), Y rows of its Cₗ outputs
  *   transpose(l):  Y = X·Wₗ       X rows of Wₗ's outputs, Y rows of its input (columns for col2im)
+ *   transposeAdd(l): Y += X·Wₗ    the dense block's feedback Wₗᵀsₗ accumulated into the drive of layer l − 1
  * </pre>
- * Both overwrite Y's rows and allocate nothing.
+ * Forward and transpose overwrite Y's rows; none allocates.
  *
  * <p>The boundary hooks are called on the block's main thread: {@link #startPhase} before each phase (free, each
  * nudged phase, the ∇u read), the conversions of what enters (u, β·δ) and leaves (output, ∇u) the block, and the
@@ -56,6 +57,11 @@ public interface WeightProducts<M extends ReshapeMatrix> extends Substrate {
             public void transpose(int l, M x, M y, int r0, int r1) {
                 ops.mult(x, weights.get(l - 1).value(), 0.0, y, r0, r1);
             }
+
+            @Override
+            public void transposeAdd(int l, M x, M y, int r0, int r1) {
+                ops.mult(x, weights.get(l - 1).value(), 1.0, y, r0, r1);
+            }
         };
     }
 
@@ -76,6 +82,34 @@ public interface WeightProducts<M extends ReshapeMatrix> extends Substrate {
      * @param y (Output) rows × fan-inₗ, rows [r0, r1) overwritten; must not be x
      */
     void transpose(int l, M x, M y, int r0, int r1);
+
+    /**
+     * Y += X·Wₗ on rows [r0, r1), accumulated by the product itself (the dense block's feedback into a drive). The
+     * default refuses: products for dense blocks must implement it.
+     *
+     * @param l the layer, 1 ≤ l ≤ L
+     * @param x (Input) rows × Cₗ, not modified
+     * @param y (Input/Output) rows × fan-inₗ, rows [r0, r1) accumulated into; must not be x
+     * @throws UnsupportedOperationException by default
+     */
+    default void transposeAdd(int l, M x, M y, int r0, int r1) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no accumulating transpose product, "
+                + "which a dense DHN block needs");
+    }
+
+    /**
+     * The per-sample EP factors of the last backward pass of a dense block (main thread, at its end), for a substrate
+     * whose update needs them (stochastic pulse trains): the references stay valid, unchanged, until the block's next
+     * phase. The default ignores them.
+     *
+     * @param input (Input) the converted input u, batch × |u|
+     * @param dS (Input) dSₗ = −(sₗ⁺ − sₗ⁻)/2β at index l (1 ≤ l ≤ L; index 0 unused), batch rows
+     * @param mS (Input) mSₗ = (sₗ⁺ + sₗ⁻)/2 at index l (1 ≤ l ≤ L; index 0 unused), batch rows
+     * @param batch samples in the batch
+     * @param paramScale the gradients' scale of the backward pass
+     */
+    default void gradientFactors(M input, List<M> dS, List<M> mS, int batch, double paramScale) {
+    }
 
     /** Sizes workspaces for a batch of {@code batch} samples (main thread, before any product on it). */
     default void ensureBatch(int batch) {
