@@ -332,7 +332,6 @@ public final class CrossbarMatrix {
                 int t = tr * tileCols + tc;
                 int h = tileHeight(tr), wd = tileWidth(tc);
                 int i0 = tr * config.rows(), j0 = tc * config.cols();
-                DeviceArray p = pos[t], q = neg == null ? null : neg[t];
                 for (int i = 0; i < h; i++) {
                     int row = (i0 + i) * in + j0;
                     for (int j = 0; j < wd; j++) {
@@ -341,12 +340,7 @@ public final class CrossbarMatrix {
                                 : (x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5));
                         int n = r > maxPulses ? maxPulses : (r < -maxPulses ? -maxPulses : (int) r);
                         if (n != 0) {
-                            int k = i * wd + j;
-                            p.pulseAtInPlace(k, n, rng);
-                            if (q != null) {
-                                q.pulseAtInPlace(k, -n, rng);
-                            }
-                            pulses += q == null ? Math.abs(n) : 2L * Math.abs(n);
+                            pulses += pushPull(t, i * wd + j, n, rng);
                         }
                     }
                 }
@@ -453,30 +447,40 @@ public final class CrossbarMatrix {
     /** Sends n signed pulses to weight (i, j); returns the device pulses issued. */
     private int pulse(int i, int j, int n, SplittableRandom rng) {
         int tr = i / config.rows(), tc = j / config.cols();
-        int t = tr * tileCols + tc;
         int ti = i - tr * config.rows(), tj = j - tc * config.cols();
-        pos[t].pulseInPlace(ti, tj, n, rng);
+        return pushPull(tr * tileCols + tc, ti * tileWidth(tc) + tj, n, rng);
+    }
+
+    /**
+     * Sends n signed pulses to device k of tile t: to G⁺, and −n to G⁻ of a differential pair (push-pull). Returns the
+     * device pulses issued.
+     */
+    private int pushPull(int t, int k, int n, SplittableRandom rng) {
+        pos[t].pulseAtInPlace(k, n, rng);
         if (neg == null) {
             return Math.abs(n);
         }
-        neg[t].pulseInPlace(ti, tj, -n, rng);
+        neg[t].pulseAtInPlace(k, -n, rng);
         return 2 * Math.abs(n);
     }
 
     /**
-     * Advances every device's clock to {@code seconds} (drift, see {@link DeviceArray#driftInPlace}) and refreshes the
-     * effective weights.
+     * Advances every device's clock to {@code seconds} (drift, see {@link DeviceArray#driftInPlace}) and, when the
+     * devices drift at all, refreshes the effective weights (devices with ν = 0 change nothing: no refresh).
      *
      * @param seconds the new time in seconds, &ge; the current one
      */
     public void driftInPlace(double seconds) {
+        boolean changed = false;
         for (int t = 0; t < pos.length; t++) {
-            pos[t].driftInPlace(seconds);
+            changed |= pos[t].driftInPlace(seconds);
             if (neg != null) {
-                neg[t].driftInPlace(seconds);
+                changed |= neg[t].driftInPlace(seconds);
             }
         }
-        refreshInPlace();
+        if (changed) {
+            refreshInPlace();
+        }
     }
 
     /** The device clock in seconds. */

@@ -307,16 +307,17 @@ public final class DeviceArray implements ConductanceView {
      * since its last write, unchanged while t_e &le; t₀. Stuck devices do not drift. Allocation-free.
      *
      * @param seconds the new clock in seconds, &ge; the current {@link #time()}
+     * @return whether the array drifts at all (false when ν is 0 for every device: no conductance changed)
      * @throws IllegalArgumentException if seconds is NaN, infinite or earlier than the current clock
      */
-    public void driftInPlace(double seconds) {
+    public boolean driftInPlace(double seconds) {
         if (!(seconds >= clock) || !Double.isFinite(seconds)) {
             throw new IllegalArgumentException("drift time must be finite and >= the current clock " + clock
                     + " s, was " + seconds);
         }
         clock = seconds;
         if (!drifts) {
-            return;
+            return false;
         }
         for (int k = 0; k < g.length; k++) {
             if (stuck[k]) {
@@ -325,6 +326,7 @@ public final class DeviceArray implements ConductanceView {
             double te = clock - tWritten[k];
             g[k] = te > t0 ? gWritten[k] * Math.pow(te / t0, -nu[k]) : gWritten[k];
         }
+        return true;
     }
 
     /**

@@ -476,27 +476,31 @@ public final class Checkpoint {
             expectedState.add(m.numRows + "x" + m.numCols);
         }
         checkTensors("checkpoint optimizer state buffers", expectedState, state, false);
-        for (int i = 0; i < ps.size(); i++) {
-            copyInto(params.get(i), ps.get(i).value());
-        }
+        // every check before the first write, so that a mismatch leaves the trainer as it was
         Map<String, double[]> live = trainer.model().buffers();
         if (!live.keySet().equals(this.buffers.keySet())) {
             throw new IllegalArgumentException("checkpoint buffers " + this.buffers.keySet() + " differ from the "
                     + "model's " + live.keySet());
         }
         for (Map.Entry<String, double[]> e : this.buffers.entrySet()) {
-            double[] dst = live.get(e.getKey());
-            if (dst.length != e.getValue().length) {
+            int n = live.get(e.getKey()).length;
+            if (n != e.getValue().length) {
                 throw new IllegalArgumentException("checkpoint buffer " + e.getKey() + " has " + e.getValue().length
-                        + " values, the model's " + dst.length);
+                        + " values, the model's " + n);
             }
-            System.arraycopy(e.getValue(), 0, dst, 0, dst.length);
         }
         for (String name : substrate.keySet()) {
             if (trainer.model().energy().stream().noneMatch(b -> b.name().equals(name))) {
                 throw new IllegalArgumentException("checkpoint holds substrate state of block " + name
                         + ", which the model does not have");
             }
+        }
+        for (int i = 0; i < ps.size(); i++) {
+            copyInto(params.get(i), ps.get(i).value());
+        }
+        for (Map.Entry<String, double[]> e : this.buffers.entrySet()) {
+            double[] dst = live.get(e.getKey());
+            System.arraycopy(e.getValue(), 0, dst, 0, dst.length);
         }
         // blocks on a physical substrate get their stored device states back; without them (a version 1 file) they
         // re-program from the restored weights
