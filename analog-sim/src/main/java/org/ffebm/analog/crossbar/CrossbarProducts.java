@@ -8,6 +8,7 @@ import org.ejml.data.FMatrixRMaj;
 import org.ffebm.analog.device.DeviceConfig;
 import org.ffebm.analog.device.ReadNoise;
 import org.ffebm.analog.peripheral.ConverterConfig;
+import org.ffebm.core.block.Boundary;
 import org.ffebm.core.block.Param;
 import org.ffebm.core.block.WeightProducts;
 import org.ffebm.core.tensor.F32Ops;
@@ -33,7 +34,7 @@ import org.ffebm.core.tensor.TensorOps;
  * read), so the noise does not depend on the thread count.
  *
  * <p>Peripherals, updates and checkpoints, for both kinds, are inherited from {@link CrossbarSubstrate}: a DAC on u
- * and on the nudge β·δ, an ADC on the output and on ∇u, {@code program} and {@code pulsed} updates after each optimiser
+ * and on the nudge β·δ, an ADC on the output and on ∇u (the block's {@link Boundary}, applied by the scheduler), {@code program} and {@code pulsed} updates after each optimiser
  * step (with drift), pulses counted, the device state and the generators' counters in the checkpoint. The
  * {@code stochastic} update mode (rank-1 pulse trains per sample) is dense only: a convolution's gradient is a sum
  * over every pixel of every sample, not one outer product per sample.
@@ -42,7 +43,8 @@ import org.ffebm.core.tensor.TensorOps;
  * effective weights, which equal the digital ones, so the block gives the same bits as with
  * {@link WeightProducts#gemm()}.
  */
-public final class CrossbarProducts extends CrossbarSubstrate implements WeightProducts<FMatrixRMaj> {
+public final class CrossbarProducts extends CrossbarSubstrate implements WeightProducts<FMatrixRMaj>,
+        Boundary<FMatrixRMaj> {
 
     /** The format tag of the substrate state of a conv block. */
     private static final int CONV_STATE_TAG = 0x41435842; // "ACXB"
@@ -223,29 +225,45 @@ public final class CrossbarProducts extends CrossbarSubstrate implements WeightP
         phaseNoise = pixelNoise;
     }
 
+    /** These products are the block's boundary: its DAC and ADC. */
+    @Override
+    public Boundary<FMatrixRMaj> boundary() {
+        return this;
+    }
+
+    @Override
+    public int dacBits() {
+        return dac().config().bits();
+    }
+
+    @Override
+    public int adcBits() {
+        return adc().config().bits();
+    }
+
     /** DAC(u), into a buffer of these products. */
     @Override
-    public FMatrixRMaj convertInput(FMatrixRMaj u) {
+    public FMatrixRMaj dacInput(FMatrixRMaj u) {
         dacInto(u, uIn);
         return uIn;
     }
 
     /** DAC(fl(β·δ)), into a buffer of these products. */
     @Override
-    public FMatrixRMaj convertNudge(FMatrixRMaj delta, double beta) {
+    public FMatrixRMaj dacNudge(FMatrixRMaj delta, double beta) {
         nudgeInto(delta, beta, nudge);
         return nudge;
     }
 
     /** ADC(top), into a buffer of these products. */
     @Override
-    public FMatrixRMaj convertOutput(FMatrixRMaj top) {
+    public FMatrixRMaj adcOutput(FMatrixRMaj top) {
         adcInto(top, out);
         return out;
     }
 
     @Override
-    public void convertInputGradientInPlace(FMatrixRMaj gradU) {
+    public void adcInputGradientInPlace(FMatrixRMaj gradU) {
         adcInto(gradU, gradU);
     }
 

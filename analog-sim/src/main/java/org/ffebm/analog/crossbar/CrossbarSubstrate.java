@@ -26,10 +26,12 @@ import org.ffebm.core.tensor.GemmF32;
  * the devices ({@link UpdateConfig}), the pulse count, and the checkpointed state.
  *
  * <p>Randomness: construction draws device variability and the initial programming's write noise from the device
- * generator, then one long from each generator. Afterwards every phase and every update draws from a fresh generator
- * seeded by a SplitMix64 finaliser of (seed, counter), so the whole stochastic state is three counters plus the device
- * conductances ({@link #substrateState()}). Within a phase, read noise comes from one generator per sample split from the
- * phase's generator, so results do not depend on how samples are spread over threads.
+ * generator, then one long from each generator. Afterwards every phase, every update and every conversion (one
+ * crossing of the boundary, asked for by the scheduler) draws from a fresh generator seeded by a SplitMix64 finaliser
+ * of (seed, counter), so the whole stochastic state is four counters plus the device conductances
+ * ({@link #substrateState()}). Within a phase, read noise comes from one generator per sample split from the phase's
+ * generator, so results do not depend on how samples are spread over threads. Conversions have their own stream
+ * because the scheduler, not the block, decides when they happen relative to the phases.
  *
  * <p>The weight params hold the effective weights the devices represent: every method that changes the devices
  * writes them back. The {@link Substrate} hooks are public; {@link CrossbarProducts} inherits them and the blocks
@@ -48,8 +50,10 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
     private final Converter adc;
     private final long noiseSeed;
     private final long updateSeed;
+    private final long convertSeed;
     private long phaseCounter;
     private long updateCounter;
+    private long convertCounter;
     private long pulses;
     private SplittableRandom phaseRng;
     private ReadNoise[] sampleNoise = new ReadNoise[0];
@@ -107,6 +111,7 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
         syncFromParamsInPlace(deviceRng);
         this.updateSeed = deviceRng.nextLong();
         this.noiseSeed = noiseRng.nextLong();
+        this.convertSeed = mixRng(noiseSeed, -2).nextLong();
         this.phaseRng = mixRng(noiseSeed, -1);
     }
 
@@ -174,8 +179,8 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
     }
 
     /**
-     * Starts a phase: a fresh phase generator (converter rounding) and, when reads are noisy, fresh per-sample
-     * read-noise generators split from it (main thread; allocates once per phase).
+     * Starts a phase: a fresh phase generator and, when reads are noisy, fresh per-sample read-noise generators split
+     * from it (main thread; allocates once per phase).
      *
      * @param batch samples in the batch, at most the last {@link #ensureReads}'s
      * @return read-noise samplers indexed by sample, valid until the next phase; null when reads are noiseless
@@ -200,7 +205,17 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
     void dacInto(FMatrixRMaj src, FMatrixRMaj dst) {
         dst.reshape(src.numRows, src.numCols);
         System.arraycopy(src.data, 0, dst.data, 0, src.getNumElements());
-        dac.quantizeInPlace(dst.data, 0, dst.getNumElements(), phaseRng);
+        dac.quantizeInPlace(dst.data, 0, dst.getNumElements(), conversionRng(dac));
+    }
+
+    /**
+     * The generator of one conversion call: each call (one crossing of the boundary) advances the conversion counter
+     * and, for a converter that rounds stochastically, draws from a fresh stream seeded by (seed, counter); null for
+     * one that does not draw.
+     */
+    private SplittableRandom conversionRng(Converter c) {
+        long counter = convertCounter++;
+        return c.drawsRandomNumbers() ? mixRng(convertSeed, counter) : null;
     }
 
     /**
@@ -219,7 +234,7 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
         for (int k = 0; k < count; k++) {
             n[k] = b * d[k];
         }
-        dac.quantizeInPlace(n, 0, count, phaseRng);
+        dac.quantizeInPlace(n, 0, count, conversionRng(dac));
     }
 
     /**
@@ -233,7 +248,7 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
             dst.reshape(src.numRows, src.numCols);
             System.arraycopy(src.data, 0, dst.data, 0, src.getNumElements());
         }
-        adc.quantizeInPlace(dst.data, 0, dst.getNumElements(), phaseRng);
+        adc.quantizeInPlace(dst.data, 0, dst.getNumElements(), conversionRng(adc));
     }
 
     /**
@@ -327,6 +342,7 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
             for (int l = 1; l < crossbars.length; l++) {
                 crossbars[l].writeState(out);
             }
+            out.writeLong(convertCounter);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -354,10 +370,13 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
             for (int l = 1; l < crossbars.length; l++) {
                 crossbars[l].readState(in);
             }
+            // the conversion counter follows; states written before conversions had their own stream lack it
+            long cc = in.available() == 0 ? 0 : in.readLong();
             if (in.available() != 0) {
                 throw new IllegalArgumentException(name + ": the stored device state has " + in.available()
                         + " bytes too many for this block's crossbars");
             }
+            convertCounter = cc;
             phaseCounter = pc;
             updateCounter = uc;
             pulses = pu;

@@ -38,6 +38,11 @@ public final class Converter {
         return config;
     }
 
+    /** Whether conversions draw random numbers (stochastic rounding of a quantising converter). */
+    public boolean drawsRandomNumbers() {
+        return stochastic;
+    }
+
     /** The number of values converted since construction or the last {@link #resetConversions()}. */
     public long conversions() {
         return conversions;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,13 +16,18 @@ import org.ffebm.core.block.DenseDhnBlock;
 import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.EpSettings;
 import org.ffebm.core.block.Identity;
+import org.ffebm.core.block.Linear;
 import org.ffebm.core.block.RelaxSettings;
 import org.ffebm.core.block.SettleResult;
+import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.OptimConfig;
 import org.ffebm.core.eqprop.HybridGradient;
 import org.ffebm.core.loss.Loss;
 import org.ffebm.core.model.FfEbm;
 import org.ffebm.core.optim.Optimizer;
+import org.ffebm.core.schedule.CostModel;
+import org.ffebm.core.schedule.Scheduler;
+import org.ffebm.core.schedule.TraceEvent;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.Kernels;
 import org.ffebm.core.tensor.Parallel;
@@ -187,7 +193,11 @@ class AnalogDhnBlockTest {
         Allocations.assertNoAllocation(() -> an.continueFree(5), "5 relaxation steps");
     }
 
-    /** A 4-bit ADC puts the output and ∇u on its grid; a 3-bit DAC on u changes the free state; counts are kept. */
+    /**
+     * Through the scheduler of a model (linear map, the block, identity read-out): a 4-bit ADC puts what the read-out
+     * sees and ∇u on its grid; a 3-bit DAC on u changes the free state; the converters' own counts equal the
+     * conversions of the trace events, each crossing counted once.
+     */
     @Test
     void convertersQuantizeWhatCrossesTheBoundary() {
         F32Ops ops = F32Ops.reference();
@@ -198,24 +208,41 @@ class AnalogDhnBlockTest {
                 ConverterConfig.of(ConverterConfig.Kind.DAC, 3, 0, 1), adcCfg, PROGRAM, new SplittableRandom(9),
                 new SplittableRandom(10)));
         DenseDhnBlock<FMatrixRMaj> ideal = analog(ops, relax, CrossbarConfig.defaults(), DeviceConfig.defaults(), 8);
+        int top = LAYERS[LAYERS.length - 1];
+        List<TraceEvent> events = new ArrayList<>();
+        Scheduler<FMatrixRMaj> s = new Scheduler<>(new FfEbm<>(ops,
+                List.of(new Linear<>(ops, "in", Shape.flat(IN), IN, 1.0, new SplittableRandom(1)),
+                        new Identity<>("out", an.outputShape())), List.of(an), Loss.CROSS_ENTROPY),
+                CostModel.defaults(), events::add);
         FMatrixRMaj u = uniform(3, IN, 0, 1, new SplittableRandom(4));
-        an.relaxFree(u);
-        ideal.relaxFree(u);
+        FMatrixRMaj out = s.forward(u, false, null);
         double step = adcCfg.step();
-        for (float v : an.output().data) {
+        for (float v : out.data) {
             double k = (v - adcCfg.lo()) / step;
             assertEquals(Math.rint(k), k, 1e-4, "output " + v + " not on the ADC grid");
         }
+        ideal.relaxFree(s.model().digital().get(0).forward(u, false));
         assertNotEquals(Arrays.toString(ideal.freeState(1).data),
                 Arrays.toString(an.freeState(1).data), "the DAC on u had no effect");
         assertEquals(3L * IN, xb(an).dac().conversions());
-        an.backward(uniform(3, LAYERS[LAYERS.length - 1], -1, 1, new SplittableRandom(5)),
-                new EpSettings(0.1, EpSettings.Estimator.CENTERED), 1.0, true);
+        s.gradient(u, new int[] {0, 1, 2}, new EpSettings(0.1, EpSettings.Estimator.CENTERED), new FMatrixRMaj(1, 1));
         for (float v : an.inputGradient().data) {
             double k = (v - adcCfg.lo()) / step;
             assertEquals(Math.rint(k), k, 1e-4, "grad u " + v + " not on the ADC grid");
         }
-        assertEquals(3L * IN + 2L * 3 * LAYERS[LAYERS.length - 1], xb(an).dac().conversions());
+        // two free phases' u, then the + and − nudges; two outputs, one ∇u
+        assertEquals(2 * 3L * IN + 2L * 3 * top, xb(an).dac().conversions());
+        assertEquals(2 * 3L * top + 3L * IN, xb(an).adc().conversions());
+        long dac = 0, adc = 0;
+        for (TraceEvent e : events) {
+            switch (e.phase()) {
+                case DAC_INPUT, DAC_NUDGE -> dac += e.conversions();
+                case ADC_OUTPUT, ADC_INPUT_GRADIENT -> adc += e.conversions();
+                default -> assertEquals(0, e.conversions(), e.phase() + " converts nothing");
+            }
+        }
+        assertEquals(xb(an).dac().conversions(), dac, "DAC conversions counted once, where applied");
+        assertEquals(xb(an).adc().conversions(), adc, "ADC conversions counted once, where applied");
     }
 
     /**

@@ -16,6 +16,7 @@ import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.data.FashionMnist;
 import org.ffebm.core.data.TrainTest;
+import org.ffebm.core.schedule.Scheduler;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.train.Checkpoint;
 import org.ffebm.core.train.EpochMetrics;
@@ -183,7 +184,7 @@ class AnalogTrainingTest {
     }
 
     private static float[] output(Trainer t, FMatrixRMaj x) {
-        FMatrixRMaj out = t.model().forward(x, false, null);
+        FMatrixRMaj out = Scheduler.untraced(t.model()).forward(x, false, null);
         return java.util.Arrays.copyOf(out.data, out.getNumElements());
     }
 }

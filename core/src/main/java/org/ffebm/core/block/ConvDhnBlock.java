@@ -91,10 +91,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     private EpSettings.Estimator lastEstimator;     // of the last backward, null before the first
     private int gradLayer;
     private M gradG, gradX;
-    private final Parallel.RangeTask diffTask = this::diffRange;
     private final Parallel.RangeTask gradPrepTask = this::gradPrepRange;
     private final Parallel.RangeTask gradMultTask = this::gradMultRange;
-    private final Parallel.RangeTask inputGradTask = this::inputGradRange;
 
     /**
      * @param ops the numerical back end
@@ -430,36 +428,25 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
      * @throws IllegalStateException before the first {@link #relaxFree}
      * @throws ShapeMismatchException if delta is not batch × outputShape().size()
      */
+    /** Sets which unpooled buffers the phase fills (and, one-sided, the free state's too, for the differences). */
     @Override
-    public SettleResult backward(M delta, EpSettings ep, double paramScale, boolean needInputGrad) {
-        if (u == null) {
-            throw new IllegalStateException(name + ": backward before relaxFree");
-        }
-        Objects.requireNonNull(ep, "ep");
-        if (delta.getNumRows() != batch || delta.getNumCols() != shapes[layers].size()) {
-            throw new ShapeMismatchException(name + ": delta is " + delta.getNumRows() + "x" + delta.getNumCols()
-                    + ", expected " + batch + "x" + shapes[layers].size() + " (output " + shapes[layers] + ")");
-        }
-        startBackward(delta, ep, paramScale, needInputGrad);
-        lastEstimator = ep.estimator();
-        boolean centred = ep.estimator() == EpSettings.Estimator.CENTERED;
-        // nudged phases: + then (centred) −, each started from the free equilibrium
-        phaseUp = upPlus;
-        phaseUnpoolFree = !centred;
-        SettleResult result = nudgedPhase(plus, ep.beta());
-        phaseUnpoolFree = false;
-        if (centred) {
-            phaseUp = upMinus;
-            result = result.merge(nudgedPhase(minus, -ep.beta()));
-        }
-        ops.parallel().forRange(batch, diffTask);
+    void beforeNudgedPhase(boolean positive) {
+        lastEstimator = phaseEp.estimator();
+        boolean centred = lastEstimator == EpSettings.Estimator.CENTERED;
+        phaseUp = positive ? upPlus : upMinus;
+        phaseUnpoolFree = positive && !centred;
+    }
+
+    /** ∇θ from the differences: per layer the pixel-summed outer products, and the biases. */
+    @Override
+    void accumulateGradients() {
         for (int l = 1; l <= layers; l++) {
             gradLayer = l;
             gradG = dU[l];
             gradX = l == 1 ? u : mS[l - 1];
             ops.parallel().forRange(batch, gradPrepTask);
             ops.parallel().forRange(shapes[l].channels(), gradMultTask);
-            ops.sumRowsDiff(paramScale, pix[l], null, 1.0, biases[l].grad());
+            ops.sumRowsDiff(phaseScale, pix[l], null, 1.0, biases[l].grad());
             if (l > 1) {
                 gradG = mU[l];
                 gradX = dS[l - 1];
@@ -467,10 +454,6 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
                 ops.parallel().forRange(shapes[l].channels(), gradMultTask);
             }
         }
-        if (needInputGrad) {
-            inputGradientPhase(inputGradTask);
-        }
-        return result;
     }
 
     /** A nudged phase on rows [r0, r1), then the phase's unpooled states with its own argmax indices. */
@@ -489,7 +472,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     }
 
     /** dU, mU from the unpooled states and dS, mS from the states (one-sided: the free phase is the other one). */
-    private void diffRange(int r0, int r1) {
+    @Override
+    void differencesRange(int r0, int r1) {
         boolean centred = phaseEp.estimator() == EpSettings.Estimator.CENTERED;
         engine.differences(phaseEp, upPlus, centred ? upMinus : upFree, dU, mU, r0, r1);
         engine.differences(phaseEp, plus, centred ? minus : free, dS, mS, r0, r1);
@@ -508,7 +492,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     }
 
     /** ∇u = W₁ᵀ ⋆ dU₁ on samples [r0, r1). */
-    private void inputGradRange(int r0, int r1) {
+    @Override
+    void inputGradientRange(int r0, int r1) {
         int p = convPixels[1];
         ops.channelsToPixels(dU[1], p, pix[1], r0, r1);
         products.transpose(1, pix[1], col[1], r0 * p, r1 * p);

@@ -29,8 +29,8 @@ import org.ffebm.core.tensor.TensorOps;
  * the thread count.
  *
  * <p>Products: W₁u, Wₗ sₗ₋₁, the feedback Wₗ₊₁ᵀ sₗ₊₁ and ∇u = dS₁W₁ go through a {@link WeightProducts} strategy
- * (forward, transposeAdd, transpose), as do the conversions of what enters (u, β·δ) and leaves (output, ∇u) the block,
- * its substrate hooks, and the per-sample EP factors after each backward pass. The default,
+ * (forward, transposeAdd, transpose), as do its substrate hooks, its {@link Boundary} (the converters the scheduler
+ * applies to what enters and leaves the block), and the per-sample EP factors after each backward pass. The default,
  * {@link WeightProducts#gemm()}, is the back end's kernel on the digital weights; analog-sim puts the weights on
  * crossbars.
  */
@@ -45,8 +45,6 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M
     private final List<M> diffList, meanList; // views of diff and mean for the products
     private final M inputDrive;
     private final DhnRelaxation.Drive<M> driveFn = this::computeDrive;
-    private final Parallel.RangeTask diffTask = this::diffRange;
-    private final Parallel.RangeTask inputGradTask = this::inputGradRange;
     private final Parallel.RangeTask[] weightGradTasks;
 
     /**
@@ -226,31 +224,14 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M
         }
     }
 
+    /** ∇θ from the differences, then the per-sample EP factors for the products (stochastic pulse trains). */
     @Override
-    public SettleResult backward(M delta, EpSettings ep, double paramScale, boolean needInputGrad) {
-        if (u == null) {
-            throw new IllegalStateException(name + ": backward before relaxFree");
-        }
-        if (delta.getNumRows() != batch || delta.getNumCols() != sizes[layers]) {
-            throw new ShapeMismatchException(name + ": delta is " + delta.getNumRows() + "x" + delta.getNumCols()
-                    + ", expected " + batch + "x" + sizes[layers]);
-        }
-        startBackward(delta, ep, paramScale, needInputGrad);
-        // nudged phases: + then (centred) −, each started from the free equilibrium
-        SettleResult result = nudgedPhase(plus, ep.beta());
-        if (ep.estimator() == EpSettings.Estimator.CENTERED) {
-            result = result.merge(nudgedPhase(minus, -ep.beta()));
-        }
-        ops.parallel().forRange(batch, diffTask);
+    void accumulateGradients() {
         for (int l = 1; l <= layers; l++) {
             ops.parallel().forRange(sizes[l], weightGradTasks[l]);
-            ops.sumRowsDiff(paramScale, diff[l], null, 1.0, biases[l].grad());
+            ops.sumRowsDiff(phaseScale, diff[l], null, 1.0, biases[l].grad());
         }
-        if (needInputGrad) {
-            inputGradientPhase(inputGradTask);
-        }
-        products.gradientFactors(u, diffList, meanList, batch, paramScale);
-        return result;
+        products.gradientFactors(u, diffList, meanList, batch, phaseScale);
     }
 
     @Override
@@ -262,7 +243,8 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M
     }
 
     /** diff = −(s⁺ − s⁻)/2β and mean = (s⁺ + s⁻)/2 (one-sided: s⁻ := free, 2β := β). */
-    private void diffRange(int r0, int r1) {
+    @Override
+    void differencesRange(int r0, int r1) {
         M[] other = phaseEp.estimator() == EpSettings.Estimator.CENTERED ? minus : free;
         engine.differences(phaseEp, plus, other, diff, mean, r0, r1);
     }
@@ -272,7 +254,8 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M
         engine.weightGradient(l, phaseScale, diff, mean, u, weights[l].grad(), r0, r1);
     }
 
-    private void inputGradRange(int r0, int r1) {
+    @Override
+    void inputGradientRange(int r0, int r1) {
         products.transpose(1, diff[1], gradU, r0, r1);
     }
 

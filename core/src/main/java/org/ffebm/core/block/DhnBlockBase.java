@@ -7,14 +7,16 @@ import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.tensor.Parallel;
+import org.ffebm.core.tensor.ShapeMismatchException;
 import org.ffebm.core.tensor.TensorOps;
 
 /**
  * The phase orchestration shared by the layered DHN blocks ({@link DenseDhnBlock}, {@link ConvDhnBlock}): the free
- * phase from zero with the converted input and output, {@link #continueFree}, the nudged phases started from the free
- * state with the converted nudge, the ∇u read with its conversion, the phase bookkeeping read by the blocks' row
- * tasks, and the forwarding of the {@link Substrate} hooks to the block's {@link WeightProducts}. The blocks keep their
- * products, drives, gradients and energy.
+ * phase from zero, {@link #continueFree}, the nudged phases started from the free state with the nudge the scheduler
+ * hands in, the ∇u read, the EP differences computed once per backward pass, the phase bookkeeping read by the blocks'
+ * row tasks, and the forwarding of the {@link Substrate} hooks and the {@link Boundary} of the block's
+ * {@link WeightProducts}. The blocks keep their products, drives, gradients and energy. Nothing here converts: the
+ * scheduler applies the boundary's converters between the phases.
  */
 abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
 
@@ -28,10 +30,10 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
     M[] free, plus, minus;               // states [1..L], batch rows; set by the block's constructor
     M gradU;                             // ∇u, batch rows; set by the block's constructor
     int batch;
+    private List<WeightShape> weightShapes;
 
     // the phase being run by the blocks' row tasks (set before each dispatch; tasks are created once)
-    M u;                                 // the input as the products see it (after a DAC)
-    M out;                               // the output as the next block reads it (after the products' conversion)
+    M u;                                 // the input as it reached the block (after the scheduler's DAC)
     M phaseNudge;                        // the converted nudge of the phase, or null: subtract β·δ directly
     M[] phaseState;
     M phaseDelta;
@@ -41,8 +43,12 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
     EpSettings phaseEp;
     double phaseScale;
     boolean phaseNeedInputGrad;
+    private boolean backwardBegun;       // beginBackward since the last free phase
+    private boolean differencesReady;    // the EP differences of this backward pass are computed
     private final Parallel.RangeTask relaxTask = this::relaxRange;
     private final Parallel.RangeTask nudgeTask = this::nudgeRange;
+    private final Parallel.RangeTask differencesTask = this::differencesRange;
+    private final Parallel.RangeTask inputGradTask = this::inputGradientRange;
 
     DhnBlockBase(TensorOps<M> ops, String name, RelaxSettings relax, int layers) {
         this.ops = Objects.requireNonNull(ops, "ops");
@@ -65,15 +71,18 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
     final void attach(WeightProducts.Factory<M> factory, Param<M>[] weights, IntUnaryOperator rowsPerSample,
                       Supplier<M[]> stateBuffers) {
         List<Param<M>> ws = new ArrayList<>(layers);
+        List<WeightShape> shapes = new ArrayList<>(layers);
         int[] rows = new int[layers];
         for (int l = 1; l <= layers; l++) {
             ws.add(weights[l]);
             rows[l - 1] = rowsPerSample.applyAsInt(l);
+            M w = weights[l].value();
+            shapes.add(new WeightShape(w.getNumRows(), w.getNumCols(), rows[l - 1]));
         }
+        weightShapes = List.copyOf(shapes);
         products = Objects.requireNonNull(Objects.requireNonNull(factory, "products")
                 .create(ops, name, List.copyOf(ws), rows), "products");
         free = stateBuffers.get();
-        out = free[layers];
         plus = stateBuffers.get();
         minus = stateBuffers.get();
     }
@@ -87,11 +96,26 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
     /** Runs the current nudged phase on rows [r0, r1), started from the free state. */
     abstract void nudgeRange(int r0, int r1);
 
-    /** The free phase from zero: converted input, {@code tFree} steps, converted output. */
+    /** Computes the EP differences of the backward pass on rows [r0, r1) (after the nudged phases). */
+    abstract void differencesRange(int r0, int r1);
+
+    /** Reads ∇u into {@link #gradU} on rows [r0, r1) from the differences. */
+    abstract void inputGradientRange(int r0, int r1);
+
+    /** Adds the EP estimate of ∇θ (scale {@link #phaseScale}) into the params' gradients, from the differences. */
+    abstract void accumulateGradients();
+
+    /** Called at the start of each nudged phase, before its rows are dispatched (the conv block's unpooling state). */
+    void beforeNudgedPhase(boolean positive) {
+    }
+
+    /** The free phase from zero: {@code tFree} steps with the input as it reached the block. */
     final SettleResult freePhase(M input) {
         ensureBatch(input.getNumRows());
         products.startPhase();
-        this.u = products.convertInput(input);
+        this.u = input;
+        backwardBegun = false;
+        phaseNeedInputGrad = false;
         phaseState = free;
         phaseDelta = null;
         phaseNudge = null;
@@ -99,9 +123,7 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
         phaseSteps = relax.tFree();
         phaseFromZero = true;
         ops.parallel().forRange(batch, relaxTask);
-        SettleResult result = engine.collect(batch);
-        out = products.convertOutput(free[layers]);
-        return result;
+        return engine.collect(batch);
     }
 
     /**
@@ -130,24 +152,85 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
         return engine.maxResidual(batch);
     }
 
-    /** Sets the bookkeeping of a backward pass (its checks done), before its nudged phases. */
-    final void startBackward(M delta, EpSettings ep, double paramScale, boolean needInputGrad) {
+    /**
+     * @throws IllegalStateException before the first free phase
+     * @throws org.ffebm.core.tensor.ShapeMismatchException if delta is not batch × |s_L|
+     */
+    @Override
+    public final void beginBackward(M delta, EpSettings ep, double paramScale, boolean needInputGrad) {
+        if (u == null) {
+            throw new IllegalStateException(name + ": backward before relaxFree");
+        }
+        Objects.requireNonNull(ep, "ep");
+        if (delta.getNumRows() != batch || delta.getNumCols() != outputShape().size()) {
+            throw new ShapeMismatchException(name + ": delta is " + delta.getNumRows() + "x" + delta.getNumCols()
+                    + ", expected " + batch + "x" + outputShape().size() + " (output " + outputShape() + ")");
+        }
         phaseDelta = delta;
         phaseEp = ep;
         phaseScale = paramScale;
         phaseNeedInputGrad = needInputGrad;
         phaseSteps = relax.tNudge();
         phaseFromZero = false;
+        backwardBegun = true;
+        differencesReady = false;
     }
 
-    /** One nudged phase into {@code state} with the signed β, started from the free state; the converted nudge. */
-    final SettleResult nudgedPhase(M[] state, double beta) {
-        phaseState = state;
-        phaseBeta = beta;
+    /**
+     * @throws IllegalStateException without {@link #beginBackward} since the last free phase, or for the negative
+     *                               phase of the one-sided estimator
+     */
+    @Override
+    public final SettleResult relaxNudged(boolean positive, M nudge) {
+        requireBackward("a nudged phase");
+        if (!positive && phaseEp.estimator() != EpSettings.Estimator.CENTERED) {
+            throw new IllegalStateException(name + ": the one-sided estimator has no negative nudged phase");
+        }
+        phaseState = positive ? plus : minus;
+        phaseBeta = positive ? phaseEp.beta() : -phaseEp.beta();
         products.startPhase();
-        phaseNudge = products.convertNudge(phaseDelta, beta);
+        phaseNudge = nudge;
+        differencesReady = false;
+        beforeNudgedPhase(positive);
         ops.parallel().forRange(batch, nudgeTask);
         return engine.collect(batch);
+    }
+
+    /**
+     * @throws IllegalStateException without a backward pass, or when it was begun with needInputGrad false
+     */
+    @Override
+    public final void readInputGradient() {
+        requireBackward("the input-gradient read");
+        if (!phaseNeedInputGrad) {
+            throw new IllegalStateException(name + ": the backward pass was begun without the input gradient");
+        }
+        differences();
+        products.startPhase();
+        ops.parallel().forRange(batch, inputGradTask);
+    }
+
+    /**
+     * @throws IllegalStateException without a backward pass
+     */
+    @Override
+    public final void estimateGradients() {
+        requireBackward("the gradient estimate");
+        differences();
+        accumulateGradients();
+    }
+
+    private void differences() {
+        if (!differencesReady) {
+            ops.parallel().forRange(batch, differencesTask);
+            differencesReady = true;
+        }
+    }
+
+    private void requireBackward(String what) {
+        if (!backwardBegun) {
+            throw new IllegalStateException(name + ": " + what + " needs beginBackward after the free phase");
+        }
     }
 
     /** v −= β·δ on rows [r0, r1) in a nudged phase: the converted nudge, or −β·δ added directly without one. */
@@ -160,12 +243,6 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
         }
     }
 
-    /** The ∇u read: a phase of its own running {@code task} over the samples, then the products' conversion. */
-    final void inputGradientPhase(Parallel.RangeTask task) {
-        products.startPhase();
-        ops.parallel().forRange(batch, task);
-        products.convertInputGradientInPlace(gradU);
-    }
 
     @Override
     public String name() {
@@ -196,10 +273,21 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
         return products;
     }
 
-    /** The last layer of the free equilibrium as the next block reads it (after the products' output conversion). */
+    /** The last layer of the free equilibrium, before any ADC. */
     @Override
     public M output() {
-        return out;
+        return free[layers];
+    }
+
+    /** The boundary of the block's products (converters on a substrate, none by default). */
+    @Override
+    public Boundary<M> boundary() {
+        return products.boundary();
+    }
+
+    @Override
+    public List<WeightShape> weightShapes() {
+        return weightShapes;
     }
 
     /**

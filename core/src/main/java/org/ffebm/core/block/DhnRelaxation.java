@@ -103,16 +103,18 @@ public final class DhnRelaxation<M extends ReshapeMatrix> {
     public SettleResult collect(int batch) {
         boolean converged = true;
         int iterations = 0;
+        long steps = 0;
         double residual = 0;
         double tol = relax.tol();
         for (int r = 0; r < batch; r++) {
             iterations = Math.max(iterations, rowIterations[r]);
+            steps += rowIterations[r];
             if (!(rowResidual[r] <= residual)) {
                 residual = rowResidual[r];
             }
             converged &= tol > 0 ? rowResidual[r] < tol : rowResidual[r] == 0;
         }
-        return new SettleResult(converged, iterations, residual);
+        return new SettleResult(converged, iterations, residual, steps);
     }
 
     /** The largest per-sample residual of the last step over rows [0, batch), without allocating. */

@@ -22,28 +22,77 @@ public interface EnergyBlock<M extends ReshapeMatrix> extends Substrate {
     Shape outputShape();
 
     /**
-     * Free phase: relax from zero states with input {@code u} held fixed.
+     * Free phase: relax from zero states with input {@code u} held fixed. A noisy substrate starts a fresh noise phase.
      *
-     * @param u (Input) batch × inputShape().size(); kept until the next free phase
+     * @param u (Input) batch × inputShape().size(), as it reaches the block (after the scheduler's DAC); kept until
+     *          the next free phase
      */
     SettleResult relaxFree(M u);
 
-    /** The last layer at the free equilibrium, batch × outputShape().size(). */
+    /** The last layer at the free equilibrium, batch × outputShape().size(), before any ADC. */
     M output();
 
     /**
-     * Nudged phases and the EP estimate. Adds {@code paramScale}·∇θ into the params' gradients and computes the
-     * per-sample boundary gradient ∇u, read with {@link #inputGradient()}.
+     * Starts the backward pass of the last free phase: the nudged phases that follow nudge the top layer by ±β·δ.
      *
-     * @param delta (Input) per-sample ∂ℓ/∂s_L at the free equilibrium, batch × outputShape().size()
+     * @param delta (Input) per-sample ∂ℓ/∂s_L at the free equilibrium, batch × outputShape().size(); kept until the
+     *              backward pass ends
      * @param ep the estimator and β
      * @param paramScale factor on the parameter gradients (1/batch for batch means)
-     * @param needInputGrad false when no block below reads ∇u
+     * @param needInputGrad false when no block below reads ∇u ({@link #readInputGradient} is then not called)
+     * @throws IllegalStateException before the first free phase
      */
-    SettleResult backward(M delta, EpSettings ep, double paramScale, boolean needInputGrad);
+    void beginBackward(M delta, EpSettings ep, double paramScale, boolean needInputGrad);
 
-    /** ∇u per sample from the last {@link #backward}, batch × inputShape().size(). */
+    /**
+     * One nudged phase, started from the free equilibrium, with β of the given sign (the positive one first; the
+     * negative one only with the centred estimator).
+     *
+     * @param positive +β when true, −β otherwise
+     * @param nudge (Input) the converted β·δ of this phase (the boundary's DAC), or null to subtract β·δ directly
+     */
+    SettleResult relaxNudged(boolean positive, M nudge);
+
+    /**
+     * The transpose read of ∇u = dS₁·W₁ (a phase of its own on a substrate), after the nudged phases; read the
+     * result, before any ADC, with {@link #inputGradient()}.
+     */
+    void readInputGradient();
+
+    /** The EP estimate after the nudged phases: adds {@code paramScale}·∇θ into the params' gradients. */
+    void estimateGradients();
+
+    /**
+     * A block's whole backward pass without converters: {@link #beginBackward}, the nudged phases, the ∇u read and
+     * the estimate, in the scheduler's order. For a block used on its own (tests, diagnostics); a model's training
+     * step goes through the scheduler, which converts at the boundary.
+     */
+    default SettleResult backward(M delta, EpSettings ep, double paramScale, boolean needInputGrad) {
+        beginBackward(delta, ep, paramScale, needInputGrad);
+        SettleResult r = relaxNudged(true, null);
+        if (ep.estimator() == EpSettings.Estimator.CENTERED) {
+            r = r.merge(relaxNudged(false, null));
+        }
+        if (needInputGrad) {
+            readInputGradient();
+        }
+        estimateGradients();
+        return r;
+    }
+
+    /** ∇u per sample from the last {@link #readInputGradient}, batch × inputShape().size(). */
     M inputGradient();
+
+    /** The converters at the block's edges; {@link Boundary#none()} by default. */
+    default Boundary<M> boundary() {
+        return Boundary.none();
+    }
+
+    /**
+     * The block's weight matrices for the cost model, W₁ first: the shape of each and how many times per sample one
+     * product by it is read (the output pixels of a convolution, 1 for a dense layer).
+     */
+    List<WeightShape> weightShapes();
 
     List<Param<M>> params();
 

@@ -50,4 +50,17 @@ public interface FeedforwardBlock<M extends ReshapeMatrix> {
 
     /** Multiply-accumulates of one forward pass per sample, for the cost model. */
     long macsPerSample();
+
+    /**
+     * SRAM bytes of one forward pass per sample, for the cost model: by default the input read and the output
+     * written as fp32, 4·(|in| + |out|).
+     */
+    default long bytesPerSample() {
+        return 4L * (inputShape().size() + outputShape().size());
+    }
+
+    /** The number format the block computes in, by its cost-model name (fp32, bf16, fp16, int8); fp32 by default. */
+    default String numberFormat() {
+        return "fp32";
+    }
 }

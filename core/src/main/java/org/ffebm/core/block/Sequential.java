@@ -106,4 +106,14 @@ public final class Sequential<M extends ReshapeMatrix> implements FeedforwardBlo
         }
         return m;
     }
+
+    /** The blocks' bytes, added. */
+    @Override
+    public long bytesPerSample() {
+        long n = 0;
+        for (FeedforwardBlock<M> b : blocks) {
+            n += b.bytesPerSample();
+        }
+        return n;
+    }
 }

@@ -20,10 +20,10 @@ import org.ffebm.core.tensor.TensorOps;
  * </pre>
  * Forward and transpose overwrite Y's rows; none allocates.
  *
- * <p>The boundary hooks are called on the block's main thread: {@link #startPhase} before each phase (free, each
- * nudged phase, the ∇u read), the conversions of what enters (u, β·δ) and leaves (output, ∇u) the block, and the
- * {@link Substrate} hooks (training step, pulses, checkpoint state) that the block forwards. Their defaults are those
- * of a digital block: pass-through, no substrate state, no pulses.
+ * <p>The other hooks are called on the block's main thread: {@link #startPhase} before each phase (free, each
+ * nudged phase, the ∇u read) and the {@link Substrate} hooks (training step, pulses, checkpoint state) that the block
+ * forwards. The {@link #boundary()} (converters) is the scheduler's to apply, not the block's. The defaults are those
+ * of a digital block: no converters, no substrate state, no pulses.
  */
 public interface WeightProducts<M extends ReshapeMatrix> extends Substrate {
 
@@ -119,43 +119,8 @@ public interface WeightProducts<M extends ReshapeMatrix> extends Substrate {
     default void startPhase() {
     }
 
-    /**
-     * The block's input u as the block sees it (a DAC).
-     *
-     * @param u (Input) batch × |u|, not modified
-     * @return u itself, or a converted copy owned by the products
-     */
-    default M convertInput(M u) {
-        return u;
-    }
-
-    /**
-     * The nudge entering the top layer in a nudged phase, subtracted from its drive: fl(β·δ) through a DAC.
-     *
-     * @param delta (Input) batch × |s_L|, not modified
-     * @param beta the signed β of the phase
-     * @return a batch × |s_L| matrix owned by the products, or null to let the block subtract β·δ itself (no
-     *         converter; the same bits as a pass-through conversion)
-     */
-    default M convertNudge(M delta, double beta) {
-        return null;
-    }
-
-    /**
-     * The block's output as the next block reads it (an ADC).
-     *
-     * @param top (Input) the free equilibrium's last layer, not modified
-     * @return top itself, or a converted copy owned by the products
-     */
-    default M convertOutput(M top) {
-        return top;
-    }
-
-    /**
-     * Converts ∇u as it leaves the block (an ADC).
-     *
-     * @param gradU (Output) batch × |u|, modified in place
-     */
-    default void convertInputGradientInPlace(M gradU) {
+    /** The converters at the block's edges, which the scheduler applies; {@link Boundary#none()} by default. */
+    default Boundary<M> boundary() {
+        return Boundary.none();
     }
 }

@@ -1,7 +1,9 @@
 package org.ffebm.core.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.Properties;
 
@@ -77,11 +79,18 @@ import java.util.Properties;
  * @param dacNs time per DAC conversion, ns, &ge; 0 ({@code ffebm.cost.dac-ns})
  * @param pulseNs time per pulse slot, ns, &ge; 0 ({@code ffebm.cost.pulse-ns})
  * @param digitalMacPerNs digital throughput, MAC per ns, &gt; 0 ({@code ffebm.cost.digital-mac-per-ns})
+ * @param idealConverterBits the resolution at which an ideal converter of the simulation (0 bits: no quantisation)
+ *                           is costed, 1..{@value #MAX_BITS} ({@code ffebm.cost.ideal-converter-bits}, default 8: a
+ *                           simulation without converter effects still pays for the crossings a chip would have)
+ * @param digitalBlocks what-if placement: the energy blocks computed on the digital co-processor instead of a
+ *                      crossbar, by name ({@code ffebm.cost.digital-blocks}, comma-separated, default none). Such a
+ *                      block has no conversions; its relaxation steps cost digital MACs and SRAM weight reads. Only a
+ *                      block simulated without a crossbar can be placed there (the scheduler checks)
  */
 public record CostConfig(double macFp32Pj, double macBf16Pj, double macFp16Pj, double macInt8Pj,
                          double sramPjPerByte, double adcFomFj, OptionalDouble adcPjOverride, double dacFomFj,
                          double deviceReadPj, double pulsePj, double relaxStepNs, double adcNs, double dacNs,
-                         double pulseNs, double digitalMacPerNs) {
+                         double pulseNs, double digitalMacPerNs, int idealConverterBits, List<String> digitalBlocks) {
 
     /** The key prefix of this record's properties. */
     public static final String PREFIX = "ffebm.cost.";
@@ -119,12 +128,22 @@ public record CostConfig(double macFp32Pj, double macBf16Pj, double macFp16Pj, d
         Props.requireNonNegative(PREFIX + "dac-ns", dacNs);
         Props.requireNonNegative(PREFIX + "pulse-ns", pulseNs);
         Props.requirePositive(PREFIX + "digital-mac-per-ns", digitalMacPerNs);
+        if (idealConverterBits < 1 || idealConverterBits > MAX_BITS) {
+            throw new IllegalArgumentException(PREFIX + "ideal-converter-bits must be in [1, " + MAX_BITS + "], was "
+                    + idealConverterBits);
+        }
+        digitalBlocks = List.copyOf(Objects.requireNonNull(digitalBlocks, PREFIX + "digital-blocks"));
+        for (String b : digitalBlocks) {
+            if (b.isBlank() || !b.equals(b.trim()) || b.contains(",")) {
+                throw new IllegalArgumentException(PREFIX + "digital-blocks has an invalid block name '" + b + "'");
+            }
+        }
     }
 
     /** The cited defaults of the class documentation. */
     public static CostConfig defaults() {
         return new CostConfig(4.6, 0.98, 1.5, 0.3, 1.25, 20.0, OptionalDouble.empty(), 1.0, 0.032, 0.01, 80.0, 4.0,
-                1.0, 1.0, 64.0);
+                1.0, 1.0, 64.0, 8, List.of());
     }
 
     /**
@@ -274,7 +293,20 @@ public record CostConfig(double macFp32Pj, double macBf16Pj, double macFp16Pj, d
                 Props.number(p, PREFIX + "adc-ns", d.adcNs),
                 Props.number(p, PREFIX + "dac-ns", d.dacNs),
                 Props.number(p, PREFIX + "pulse-ns", d.pulseNs),
-                Props.number(p, PREFIX + "digital-mac-per-ns", d.digitalMacPerNs));
+                Props.number(p, PREFIX + "digital-mac-per-ns", d.digitalMacPerNs),
+                Props.integer(p, PREFIX + "ideal-converter-bits", d.idealConverterBits),
+                names(Props.string(p, PREFIX + "digital-blocks", "")));
+    }
+
+    private static List<String> names(String csv) {
+        List<String> out = new ArrayList<>();
+        for (String part : csv.split(",", -1)) {
+            String t = part.trim();
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** Writes every figure, so that {@code of(c.toProperties()).equals(c)}. */
@@ -306,5 +338,7 @@ public record CostConfig(double macFp32Pj, double macBf16Pj, double macFp16Pj, d
         p.setProperty(PREFIX + "dac-ns", Double.toString(dacNs));
         p.setProperty(PREFIX + "pulse-ns", Double.toString(pulseNs));
         p.setProperty(PREFIX + "digital-mac-per-ns", Double.toString(digitalMacPerNs));
+        p.setProperty(PREFIX + "ideal-converter-bits", Integer.toString(idealConverterBits));
+        p.setProperty(PREFIX + "digital-blocks", String.join(",", digitalBlocks));
     }
 }

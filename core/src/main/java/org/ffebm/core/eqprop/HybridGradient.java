@@ -1,13 +1,11 @@
 package org.ffebm.core.eqprop;
 
-import java.util.List;
 import org.ejml.data.ReshapeMatrix;
-import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.EpSettings;
-import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.Param;
 import org.ffebm.core.block.SettleResult;
 import org.ffebm.core.model.FfEbm;
+import org.ffebm.core.schedule.Scheduler;
 import org.ffebm.core.tensor.TensorOps;
 
 /**
@@ -16,7 +14,8 @@ import org.ffebm.core.tensor.TensorOps;
  * give ∇θₖ and ∇uᵏ, and the vector-Jacobian product of Fₖ turns ∇uᵏ into ∇ωₖ and δᵏ⁻¹.
  *
  * <p>Error signals are per sample; parameter gradients are batch means (scale 1/B), added into {@link Param#grad()}
- * (call {@link #zeroGradients} first).
+ * (call {@link #zeroGradients} first). The computation runs as the phases of the {@link Scheduler}, which is also
+ * where every crossing of the analog/digital boundary is converted.
  */
 public final class HybridGradient {
 
@@ -35,7 +34,8 @@ public final class HybridGradient {
     }
 
     /**
-     * Forward, loss and the hybrid backward pass for one batch.
+     * Forward, loss and the hybrid backward pass for one batch, without trace events: the phases of
+     * {@link Scheduler#gradient}, which applies each energy block's converters at the boundary.
      *
      * @param x (Input) batch × input features
      * @param labels (Input) one label per row
@@ -43,27 +43,6 @@ public final class HybridGradient {
      */
     public static <M extends ReshapeMatrix> Result compute(FfEbm<M> model, M x, int[] labels, EpSettings ep,
                                                            M gradWork) {
-        TensorOps<M> ops = model.ops();
-        int batch = x.getNumRows();
-        SettleResult[] free = new SettleResult[1];
-        M out = model.forward(x, true, free);
-        double loss = model.loss().evaluate(ops, out, labels, gradWork);
-        int correct = ops.countCorrect(out, labels);
-        double scale = 1.0 / batch;
-        List<FeedforwardBlock<M>> digital = model.digital();
-        List<EnergyBlock<M>> energy = model.energy();
-        int k = energy.size();
-        M delta = digital.get(k).backward(gradWork, scale, k > 0);
-        SettleResult nudged = null;
-        for (k = energy.size() - 1; k >= 0; k--) {
-            EnergyBlock<M> block = energy.get(k);
-            boolean needBelow = k > 0 || !digital.get(k).params().isEmpty();
-            SettleResult r = block.backward(delta, ep, scale, needBelow);
-            nudged = nudged == null ? r : nudged.merge(r);
-            if (needBelow) {
-                delta = digital.get(k).backward(block.inputGradient(), scale, k > 0);
-            }
-        }
-        return new Result(loss, correct, batch, free[0], nudged);
+        return Scheduler.untraced(model).gradient(x, labels, ep, gradWork);
     }
 }

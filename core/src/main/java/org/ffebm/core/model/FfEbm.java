@@ -12,7 +12,6 @@ import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.Param;
-import org.ffebm.core.block.SettleResult;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.loss.Loss;
 import org.ffebm.core.tensor.ShapeMismatchException;
@@ -131,26 +130,6 @@ public final class FfEbm<M extends ReshapeMatrix> {
             n += p.size();
         }
         return n;
-    }
-
-    /**
-     * The forward chain: relaxes every energy block in turn (free phase) and returns the read-out (owned by the last
-     * digital block). Settle results are merged into {@code settle[0]} if it is non-null.
-     */
-    public M forward(M x, boolean training, SettleResult[] settle) {
-        M s = x;
-        SettleResult merged = null;
-        for (int k = 0; k < energy.size(); k++) {
-            M u = digital.get(k).forward(s, training);
-            SettleResult r = energy.get(k).relaxFree(u);
-            merged = merged == null ? r : merged.merge(r);
-            s = energy.get(k).output();
-        }
-        M out = digital.get(energy.size()).forward(s, training);
-        if (settle != null) {
-            settle[0] = merged;
-        }
-        return out;
     }
 
     @Override

@@ -39,6 +39,11 @@ public final class Optimizer<M extends ReshapeMatrix> {
         factor = config.schedule().equals("cosine") ? 0.5 * (1 + StrictMath.cos(Math.PI * epoch / epochs)) : 1.0;
     }
 
+    /** The optimiser's name ({@code adam} or {@code sgd}). */
+    public String name() {
+        return config.name();
+    }
+
     /** The learning rate of a block at the current epoch. */
     public double lr(String block) {
         return config.lrFor(block) * factor;

@@ -13,6 +13,7 @@ import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.Param;
 import org.ffebm.core.block.SettleResult;
 import org.ffebm.core.model.FfEbm;
+import org.ffebm.core.schedule.Scheduler;
 
 /**
  * The gradient of the batch-mean loss of any float64 ff-EBM by central finite differences of the loss, with a full
@@ -340,7 +341,7 @@ public final class FiniteDifferenceOracle {
         }
 
         double loss() {
-            DMatrixRMaj out = model.forward(x, true, settle);
+            DMatrixRMaj out = Scheduler.untraced(model).forward(x, true, settle);
             evaluations++;
             SettleResult s = settle[0];
             if (s != null) {

@@ -18,6 +18,9 @@ import org.ffebm.core.model.EnergyBlockFactory;
 import org.ffebm.core.model.FfEbm;
 import org.ffebm.core.model.ModelBuilder;
 import org.ffebm.core.optim.Optimizer;
+import org.ffebm.core.schedule.CostModel;
+import org.ffebm.core.schedule.Scheduler;
+import org.ffebm.core.schedule.TraceSink;
 import org.ffebm.core.tensor.TensorOps;
 
 /**
@@ -37,6 +40,7 @@ public final class Trainer {
     private final Optimizer<FMatrixRMaj> optimizer;
     private final long shuffleSeed;
     private final EpSettings ep;
+    private Scheduler<FMatrixRMaj> scheduler;
     private int epochsDone;
 
     /**
@@ -70,6 +74,23 @@ public final class Trainer {
         this.model = ModelBuilder.build(ops, config.model(), config.ep(), inputShape, init, factory, digital);
         this.optimizer = new Optimizer<>(ops, config.optim(), model.params());
         this.ep = config.ep().settings();
+        this.scheduler = Scheduler.untraced(model);
+    }
+
+    /**
+     * Sends the phases of every training step and evaluation from now on to {@code sink}, costed by {@code cost}
+     * (null sink: no events). The step numbering continues from the optimiser's step count.
+     *
+     * @throws IllegalArgumentException if the cost model's placement does not fit the model (see {@link Scheduler})
+     */
+    public void trace(CostModel cost, TraceSink sink) {
+        scheduler = new Scheduler<>(model, cost, sink);
+        scheduler.setTrainSteps(optimizer.steps());
+    }
+
+    /** The scheduler that runs the model's phases. */
+    public Scheduler<FMatrixRMaj> scheduler() {
+        return scheduler;
     }
 
     public FfEbm<FMatrixRMaj> model() {
@@ -97,13 +118,6 @@ public final class Trainer {
     public void paramsChanged() {
         for (EnergyBlock<FMatrixRMaj> b : model.energy()) {
             b.paramsChangedInPlace();
-        }
-    }
-
-    /** Lets every energy block apply the optimiser's step to its substrate, with its group's learning rate. */
-    private void stepApplied() {
-        for (EnergyBlock<FMatrixRMaj> b : model.energy()) {
-            b.stepAppliedInPlace(optimizer.lr(b.name()));
         }
     }
 
@@ -148,13 +162,12 @@ public final class Trainer {
                 int start = b * bs, count = Math.min(bs, n - start);
                 train.copyBatch(order, start, count, x, y);
                 HybridGradient.zeroGradients(model);
-                HybridGradient.Result r = HybridGradient.compute(model, x, y, ep, grad);
+                HybridGradient.Result r = scheduler.gradient(x, y, ep, grad);
                 if (!Double.isFinite(r.lossSum())) {
                     throw new IllegalStateException("training diverged at epoch " + (e + 1) + ", batch " + (b + 1)
                             + ": loss is " + r.lossSum() + "; lower the learning rate or beta");
                 }
-                optimizer.step();
-                stepApplied();
+                scheduler.update(optimizer);
                 lossSum += r.lossSum();
                 correct += r.correct();
                 seen += count;
@@ -204,7 +217,7 @@ public final class Trainer {
         for (int start = 0; start < n; start += bs) {
             int count = Math.min(bs, n - start);
             data.copyBatch(order, start, count, x, y);
-            FMatrixRMaj out = model.forward(x, false, settle);
+            FMatrixRMaj out = scheduler.forward(x, false, settle);
             loss += model.loss().evaluate(ops, out, y, grad);
             correct += ops.countCorrect(out, y);
             if (settle[0] != null) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class CostConfigTest {
     /** A configuration with round numbers, so that every product below is checked by hand. */
     private static CostConfig round() {
         return new CostConfig(4.0, 2.0, 1.5, 0.25, 0.5, 10.0, OptionalDouble.empty(), 2.0, 0.01, 0.1, 50.0, 5.0,
-                2.0, 3.0, 8.0);
+                2.0, 3.0, 8.0, 6, List.of());
     }
 
     @Test
@@ -35,10 +36,14 @@ class CostConfigTest {
                 assertEquals("", p.getProperty(k), "the default has no override");
                 continue;
             }
+            if (k.equals(CostConfig.PREFIX + "digital-blocks")) {
+                assertEquals("", p.getProperty(k), "by default every energy block is analog");
+                continue;
+            }
             double v = Double.parseDouble(p.getProperty(k));
             assertTrue(v > 0 && Double.isFinite(v), k + " = " + v);
         }
-        assertEquals(15, p.size(), "one key per figure");
+        assertEquals(17, p.size(), "one key per figure");
     }
 
     @Test
@@ -97,7 +102,7 @@ class CostConfigTest {
     @Test
     void propertiesRoundTrip() throws Exception {
         CostConfig c = new CostConfig(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, OptionalDouble.of(7.0), 8.0, 9.0, 10.0, 11.0, 12.0,
-                13.0, 14.0, 15.0);
+                13.0, 14.0, 15.0, 5, List.of("E1", "E2"));
         assertEquals(c, CostConfig.of(c.toProperties()));
         assertEquals(CostConfig.defaults(), CostConfig.of(CostConfig.defaults().toProperties()));
         assertEquals(CostConfig.defaults(), CostConfig.of(new Properties()));
@@ -143,7 +148,7 @@ class CostConfigTest {
         assertTrue(e.getMessage().contains("pulses") && e.getMessage().contains("-3"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> c.relaxTimeNs(-1));
         assertThrows(IllegalArgumentException.class, () -> new CostConfig(1, 1, 1, 1, 1, 1, null, 1, 1, 1, 1, 1, 1, 1,
-                1));
+                1, 8, List.of()));
     }
 
     private static Properties props(String key, String value) {

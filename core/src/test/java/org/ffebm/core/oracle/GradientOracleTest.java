@@ -21,6 +21,7 @@ import org.ffebm.core.eqprop.HybridGradient;
 import org.ffebm.core.loss.Loss;
 import org.ffebm.core.model.FfEbm;
 import org.ffebm.core.model.ModelBuilder;
+import org.ffebm.core.schedule.Scheduler;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.F64Ops;
 import org.ffebm.core.tensor.Parallel;
@@ -123,7 +124,7 @@ class GradientOracleTest {
             EpConfig ec = new EpConfig(1e-3, EpSettings.Estimator.CENTERED, 20_000, 20_000, 1e-14, order);
             FfEbm<DMatrixRMaj> m = model(mc, ec, 7, 3);
             DMatrixRMaj x = inputs(4, 7, 4);
-            DMatrixRMaj modelOut = m.forward(x, false, null).copy();
+            DMatrixRMaj modelOut = Scheduler.untraced(m).forward(x, false, null).copy();
             DMatrixRMaj oracleOut = GradientOracle.of(m).output(x);
             for (int i = 0; i < modelOut.data.length; i++) {
                 assertEquals(modelOut.data[i], oracleOut.data[i], TOL_FORWARD, order + " output[" + i + "]");

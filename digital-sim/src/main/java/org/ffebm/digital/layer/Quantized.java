@@ -142,6 +142,12 @@ public final class Quantized<M extends ReshapeMatrix> implements FeedforwardBloc
         return inner.macsPerSample();
     }
 
+    /** The format's name (fp32, bf16, fp16, int8). */
+    @Override
+    public String numberFormat() {
+        return format.key();
+    }
+
     /** 4·in + bytesPerValue·out. */
     @Override
     public long bytesPerSample() {
