@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ejml.data.FMatrixRMaj;
 import org.ffebm.analog.crossbar.AnalogBlocks;
+import org.ffebm.analog.crossbar.CrossbarConfig;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
@@ -13,6 +14,7 @@ import org.ffebm.core.data.FashionMnist;
 import org.ffebm.core.data.ImageNet32;
 import org.ffebm.core.data.TrainTest;
 import org.ffebm.core.model.EnergyBlockFactory;
+import org.ffebm.core.schedule.CostModel;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.GemmF32;
 import org.ffebm.core.tensor.Kernels;
@@ -111,6 +113,18 @@ final class Backend {
         Trainer t = new Trainer(config, ops, inputShape, energy, digital);
         digital.checkAllNamesUsed();
         return t;
+    }
+
+    /**
+     * The cost model of a configuration: its {@code ffebm.cost.*} figures on the crossbar layout of its
+     * {@code ffebm.crossbar.*} keys (analog-sim's defaults, 512×512 tiles of differential pairs, when there are none).
+     *
+     * @throws IllegalArgumentException for an invalid crossbar key
+     */
+    static CostModel costModel(RunConfig config) {
+        CrossbarConfig xb = CrossbarConfig.of(config.modules());
+        return new CostModel(config.cost(), xb.rows(), xb.cols(),
+                xb.mapping() == CrossbarConfig.Mapping.DIFFERENTIAL ? 2 : 1);
     }
 
     /** The shape of one sample of a data set. */

@@ -39,6 +39,8 @@ final class RunDir {
     static final String METRICS_JSON = "metrics.json";
     static final String SUMMARY = "summary.json";
     static final String CHECKPOINT = "checkpoint.bin";
+    static final String COST_PHASES = "cost-phases.csv";
+    static final String COST_LAST_STEP = "trace-last-step.csv";
     static final String PARTIAL_SUFFIX = ".partial";
 
     private final Path finalDir;

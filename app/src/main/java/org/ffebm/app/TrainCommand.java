@@ -23,6 +23,12 @@ import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
 import org.ffebm.core.data.TrainTest;
 import org.ffebm.core.io.Json;
+import org.ffebm.core.schedule.CostLedger;
+import org.ffebm.core.schedule.CostModel;
+import org.ffebm.core.schedule.Domain;
+import org.ffebm.core.schedule.Scheduler;
+import org.ffebm.core.schedule.TraceFile;
+import org.ffebm.core.schedule.TraceSink;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.GemmF32;
 import org.ffebm.core.train.Checkpoint;
@@ -126,7 +132,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "rate. Defaults to none.")
     Path resume;
 
-    @Option(names = {"-q", "--quiet"}, order = 14,
+    @Option(names = "--trace", paramLabel = "FILE", order = 14,
+            description = "Writes every phase of every training step and evaluation (block, phase, operation counts, "
+                    + "modelled energy and time) to FILE: JSON lines when the name ends in .jsonl or .json, CSV "
+                    + "otherwise. The run's cost summary is written either way. Defaults to none.")
+    Path trace;
+
+    @Option(names = {"-q", "--quiet"}, order = 15,
             description = "No progress bar (the per-epoch lines remain). Defaults to off.")
     boolean quiet;
 
@@ -148,7 +160,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Everything checked and built before the first byte is written. */
     private record Setup(RunConfig config, String kernelRequested, RunDir dir, TrainTest data, F32Ops ops,
-                         Trainer trainer, List<EpochMetrics> previous, boolean reopen) {
+                         Trainer trainer, List<EpochMetrics> previous, boolean reopen, CostModel cost,
+                         CostLedger ledger) {
     }
 
     @Override
@@ -257,7 +270,10 @@ final class TrainCommand implements Callable<Integer> {
             if (cp != null) {
                 cp.restore(trainer);
             }
-            return new Setup(cfg, requested, dir, tt, ops, trainer, previous, reopen);
+            CostModel cost = Backend.costModel(cfg);
+            CostLedger ledger = new CostLedger();
+            trainer.trace(cost, ledger);
+            return new Setup(cfg, requested, dir, tt, ops, trainer, previous, reopen, cost, ledger);
         } catch (RuntimeException e) {
             ops.parallel().close();
             throw e;
@@ -275,6 +291,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (data != null && data.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--data must not be empty");
+        }
+        if (trace != null) {
+            Path parent = trace.toAbsolutePath().getParent();
+            if (Files.isDirectory(trace)) {
+                throw new ParameterException(spec.commandLine(), "--trace " + trace + " is a directory");
+            }
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new ParameterException(spec.commandLine(), "--trace: the folder " + parent + " does not exist");
+            }
         }
     }
 
@@ -350,7 +375,18 @@ final class TrainCommand implements Callable<Integer> {
                 + dir.partialDir() + ": continue with 'ffebm train --resume " + dir.partialDir() + "'"));
         long t0 = System.nanoTime();
         Metrics metrics = new Metrics(dir, s.previous());
+        TraceFile traceFile = null;
         try {
+            if (trace != null) {
+                try {
+                    traceFile = new TraceFile(trace, false);
+                } catch (IOException e) {
+                    throw new CommandFailure(Main.EXIT_FAILURE, "cannot write the trace " + trace + ": "
+                            + Main.describe(e), e);
+                }
+                trainer.trace(s.cost(), TraceSink.both(s.ledger(), traceFile));
+            }
+            final TraceFile flushEach = traceFile;
             Runtime.getRuntime().addShutdownHook(hook);
             TrainListener listener = new TrainListener() {
                 @Override
@@ -361,6 +397,9 @@ final class TrainCommand implements Callable<Integer> {
                 @Override
                 public void epoch(EpochMetrics m) throws IOException {
                     metrics.epoch(m);
+                    if (flushEach != null) {
+                        flushEach.flush();
+                    }
                     Checkpoint.save(dir.file(RunDir.CHECKPOINT), trainer);
                     progress.epoch(m, total);
                     if (stopAfter != null && m.epoch() >= stopAfter && m.epoch() < total) {
@@ -379,6 +418,8 @@ final class TrainCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - t0) / 1e9;
             List<EpochMetrics> all = metrics.all();
             Map<String, Object> summary = summary(s, all, seconds, done);
+            dir.writeAtomically(RunDir.COST_PHASES, s.ledger().phasesCsv());
+            dir.writeAtomically(RunDir.COST_LAST_STEP, s.ledger().lastStepCsv());
             dir.writeAtomically(RunDir.SUMMARY, Json.write(summary));
             metrics.close();
             dir.finish();
@@ -389,9 +430,13 @@ final class TrainCommand implements Callable<Integer> {
                     dir.finalDir(), 100 * last.testAccuracy(), last.testLoss(), 100 * last.trainAccuracy(),
                     last.epoch(), last.epoch() == 1 ? "" : "s", seconds,
                     pulses > 0 ? String.format(Locale.ROOT, ", %.3g programming pulses per step", pulses) : ""));
+            spec.commandLine().getOut().println(costLine(s.ledger()));
             return Main.EXIT_OK;
         } finally {
             metrics.close();
+            if (traceFile != null) {
+                traceFile.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException | IllegalArgumentException e) {
@@ -453,8 +498,38 @@ final class TrainCommand implements Callable<Integer> {
         if (resumedFrom > 0) {
             o.put("resumed_from_epoch", resumedFrom);
         }
+        Map<String, Object> cost = s.ledger().summary();
+        cost.put("note", "modelled by the cost model of ffebm.cost.* (see config.properties); means over the "
+                + "training steps and evaluated samples of this invocation" + (resumedFrom > 0 ? " (after the resume)"
+                : "") + "; breakdown in " + RunDir.COST_PHASES + ", the last step's phases in "
+                + RunDir.COST_LAST_STEP + "; 'ffebm report' plots them");
+        o.put("cost", cost);
         o.put("finished", Instant.now().toString());
         return o;
+    }
+
+    /** One line: modelled energy and latency per training step and per inference, split by domain. */
+    static String costLine(CostLedger ledger) {
+        StringBuilder b = new StringBuilder("modelled cost");
+        for (String ctx : List.of(Scheduler.TRAIN, Scheduler.INFERENCE)) {
+            Map<Domain, Double> e = ledger.energyPjByDomain(ctx);
+            Map<Domain, Double> t = ledger.timeNsByDomain(ctx);
+            double et = 0, tt = 0;
+            for (Domain d : Domain.values()) {
+                et += e.get(d);
+                tt += t.get(d);
+            }
+            b.append(ctx.equals(Scheduler.TRAIN) ? ": per training step " : "; per inference ")
+                    .append(String.format(Locale.ROOT, "%.4g uJ, %.4g us (analog %.0f%%, digital %.0f%%, "
+                                    + "conversion %.0f%% of the energy)", et * 1e-6, tt * 1e-3,
+                            share(e.get(Domain.ANALOG), et), share(e.get(Domain.DIGITAL), et),
+                            share(e.get(Domain.CONVERSION), et)));
+        }
+        return b.toString();
+    }
+
+    private static double share(double part, double total) {
+        return total > 0 ? 100 * part / total : 0;
     }
 
     /** One line, e.g. {@code ep: layers [512] in 1 energy block (tie identity), readout linear, loss cross-entropy}. */

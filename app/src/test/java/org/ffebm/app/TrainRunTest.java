@@ -61,8 +61,9 @@ class TrainRunTest {
         assertEquals(0, r.code(), r.toString());
         assertFalse(Files.exists(tmp.resolve("reference.partial")), "the partial directory was renamed");
         try (Stream<Path> s = Files.list(reference)) {
-            assertEquals(List.of("checkpoint.bin", "config.properties", "metrics.csv", "metrics.json",
-                    "provenance.json", "summary.json"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of("checkpoint.bin", "config.properties", "cost-phases.csv", "metrics.csv",
+                    "metrics.json", "provenance.json", "summary.json", "trace-last-step.csv"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         // stderr: the configuration with the seed, then one line per epoch (no progress bar: not a terminal)
         assertTrue(r.err().contains("seed 11"), r.err());
@@ -357,5 +358,57 @@ class TrainRunTest {
         assertTrue(bad.err().contains("unknown device preset 'unobtainium'"), bad.err());
         assertFalse(Files.exists(tmp.resolve("bad-device")));
         assertFalse(Files.exists(tmp.resolve("bad-device.partial")));
+    }
+
+    /**
+     * --trace writes one JSON line per phase: 4 steps per epoch over 2 epochs, 14 phases per training step of the
+     * 1-block model (no ∇u read below the first block), 5 per evaluation batch; the summary's energy per step is the
+     * traced training energy over the 8 steps, and per inference the evaluation energy over the 2 × 128 samples.
+     */
+    @Test
+    void traceFileAgreesWithTheCostSummary() throws IOException {
+        Path out = tmp.resolve("traced");
+        Path trace = tmp.resolve("traced.jsonl");
+        Cli.Result r = Cli.run(tiny(out, "--threads", "1", "--trace", trace.toString()));
+        assertEquals(0, r.code(), r.toString());
+        List<String> lines = Files.readAllLines(trace);
+        double trainPj = 0, inferencePj = 0;
+        int train = 0, inference = 0;
+        for (String line : lines) {
+            Map<String, Object> e = JsonParser.object(line);
+            if (e.get("context").equals("train")) {
+                train++;
+                trainPj += (Double) e.get("energy_pj");
+            } else {
+                inference++;
+                inferencePj += (Double) e.get("energy_pj");
+            }
+        }
+        assertEquals(8 * 14, train, "training events");
+        assertEquals(2 * 2 * 5, inference, "evaluation events: 2 epochs x 2 batches x 5 phases");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cost = (Map<String, Object>) JsonParser.object(
+                Files.readString(out.resolve("summary.json"))).get("cost");
+        assertEquals(8.0, cost.get("training_steps"));
+        assertEquals(256.0, cost.get("inference_samples"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> step = (Map<String, Object>) ((Map<String, Object>) cost.get("per_training_step"))
+                .get("energy_pj");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inf = (Map<String, Object>) ((Map<String, Object>) cost.get("per_inference"))
+                .get("energy_pj");
+        assertEquals(trainPj / 8, (Double) step.get("total"), 1e-9 * trainPj);
+        assertEquals(inferencePj / 256, (Double) inf.get("total"), 1e-9 * inferencePj);
+        assertEquals(15, Files.readAllLines(out.resolve("trace-last-step.csv")).size(), "header + 14 phases");
+        assertTrue(r.out().contains("modelled cost: per training step"), r.out());
+    }
+
+    @Test
+    void traceIntoAMissingFolderIsBadInput() {
+        Path out = tmp.resolve("never");
+        Cli.Result r = Cli.run(tiny(out, "--trace", tmp.resolve("no/such/folder/t.csv").toString()));
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--trace"), r.err());
+        assertFalse(Files.exists(out) || Files.exists(tmp.resolve("never.partial")), "nothing written");
     }
 }
