@@ -98,9 +98,9 @@ public interface WeightProducts<M extends ReshapeMatrix> extends Substrate {
     }
 
     /**
-     * The per-sample EP factors of the last backward pass of a dense block (main thread, at its end), for a substrate
-     * whose update needs them (stochastic pulse trains): the references stay valid, unchanged, until the block's next
-     * phase. The default ignores them.
+     * The per-sample EP factors of a dense block's backward pass (main thread, at its gradient estimate, after the ∇u
+     * read), for a substrate whose update needs them (stochastic pulse trains): the references stay valid, unchanged,
+     * until the block's next phase. The default ignores them.
      *
      * @param input (Input) the converted input u, batch × |u|
      * @param dS (Input) dSₗ = −(sₗ⁺ − sₗ⁻)/2β at index l (1 ≤ l ≤ L; index 0 unused), batch rows
