@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code ffebm} command: dispatches to {@code train}, {@code eval} and {@code gradcheck}.
+ * The {@code ffebm} command: dispatches to {@code train}, {@code eval}, {@code gradcheck}, {@code devices} and
+ * {@code report}.
  *
  * <p>Every error ends as one line {@code ffebm: <message>} on standard error and an exit code: {@value #EXIT_USAGE}
  * for bad input (options, configuration, data or checkpoint files), {@value #EXIT_FAILURE} for a failure during the
@@ -28,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {"Simulates feedforward-tied energy-based models (ff-EBMs) trained by the hybrid "
                 + "backprop/Equilibrium-Propagation gradient.", ""},
         subcommands = {TrainCommand.class, EvalCommand.class, GradcheckCommand.class, DevicesCommand.class,
-                CommandLine.HelpCommand.class},
+                ReportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure during the work (e.g. divergence), 2 bad input.",
                 "Run 'ffebm COMMAND --help' for a command's options."})
 public final class Main implements Callable<Integer> {
@@ -100,7 +101,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: train, eval or gradcheck");
+        throw new ParameterException(spec.commandLine(), "missing command: train, eval, gradcheck, devices or report");
     }
 
     /** Bad command line: one line with a pointer to the command's help. */

@@ -1,5 +1,6 @@
 /**
- * The {@code ffebm} command-line tool (DESIGN §8): {@code train}, {@code eval} and {@code gradcheck}.
+ * The {@code ffebm} command-line tool (DESIGN §8): {@code train}, {@code eval}, {@code gradcheck}, {@code devices}
+ * and {@code report} (a run's modelled hardware cost as a table and charts).
  *
  * <p>Entry point {@link org.ffebm.app.Main}; run it through the {@code ./ffebm} launcher at the repository root, which
  * builds the shaded jar when sources change. Exit codes: 0 success, 1 a failure during the work (for example training

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MainTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "train", "eval", "gradcheck", "devices"})
+    @ValueSource(strings = {"", "train", "eval", "gradcheck", "devices", "report"})
     void everyCommandHasHelpThatExitsZero(String command) {
         for (String flag : new String[] {"--help", "-h"}) {
             Cli.Result r = command.isEmpty() ? Cli.run(flag) : Cli.run(command, flag);
@@ -76,7 +76,7 @@ class MainTest {
     @Test
     void everyOptionStatesItsDefaultAndTrainsMatchTheConfiguration() {
         CommandLine root = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
-        for (String command : new String[] {"train", "eval", "gradcheck"}) {
+        for (String command : new String[] {"train", "eval", "gradcheck", "report"}) {
             for (OptionSpec o : root.getSubcommands().get(command).getCommandSpec().options()) {
                 if (o.hidden() || o.usageHelp() || o.versionHelp()) {
                     continue;
