@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ffebm.core.schedule.CostLedger;
+import org.ffebm.core.schedule.Domain;
+import org.ffebm.core.schedule.Phase;
 
 /**
  * Reads the two cost files that a training run writes into its directory: {@value #COST_PHASES} (mean modelled cost per
@@ -24,14 +27,12 @@ import java.util.Map;
 final class CostCsv {
 
     /** Mean cost per (context, block, phase): per training step for {@code train}, per sample for {@code inference}. */
-    static final String COST_PHASES = "cost-phases.csv";
+    static final String COST_PHASES = RunDir.COST_PHASES;
     /** Every event of the run's last training step, in order. */
-    static final String TRACE = "trace-last-step.csv";
+    static final String TRACE = RunDir.COST_LAST_STEP;
 
-    static final String COST_HEADER =
-            "context,block,phase,domain,energy_pj,time_ns,macs,bytes,device_reads,conversions,pulses,relax_steps";
-    static final String TRACE_HEADER = "context,step,seq,block,phase,domain,samples,macs,bytes,device_reads,"
-            + "relax_steps,conversions,bits,pulses,energy_pj,start_ns,time_ns";
+    static final String COST_HEADER = CostLedger.PHASES_CSV_HEADER;
+    static final String TRACE_HEADER = org.ffebm.core.schedule.TraceEvent.CSV_HEADER;
 
     private CostCsv() {
     }
@@ -46,43 +47,6 @@ final class CostCsv {
         final String label;
 
         Context(String label) {
-            this.label = label;
-        }
-    }
-
-    /** Where the work happens; the order is the order of tables and chart legends. */
-    enum Domain {
-        ANALOG("analog"),
-        DIGITAL("digital"),
-        CONVERSION("conversion");
-
-        final String label;
-
-        Domain(String label) {
-            this.label = label;
-        }
-    }
-
-    /** The phases of a training step or inference, in the order they run. */
-    enum Phase {
-        DIGITAL_FORWARD("digital-forward"),
-        DAC_INPUT("dac-input"),
-        RELAX_FREE("relax-free"),
-        ADC_OUTPUT("adc-output"),
-        LOSS("loss"),
-        DAC_NUDGE("dac-nudge"),
-        RELAX_NUDGE_PLUS("relax-nudge-plus"),
-        RELAX_NUDGE_MINUS("relax-nudge-minus"),
-        READ_INPUT_GRADIENT("read-input-gradient"),
-        ADC_INPUT_GRADIENT("adc-input-gradient"),
-        EP_ESTIMATE("ep-estimate"),
-        DIGITAL_BACKWARD("digital-backward"),
-        OPTIMISER_STEP("optimiser-step"),
-        ANALOG_UPDATE("analog-update");
-
-        final String label;
-
-        Phase(String label) {
             this.label = label;
         }
     }
@@ -128,9 +92,9 @@ final class CostCsv {
             }
             PhaseCost c = new PhaseCost(r.context(0), r.block(1), r.phase(2), r.domain(3), r.amount(4), r.amount(5),
                     r.amount(6), r.amount(7), r.amount(8), r.amount(9), r.amount(10), r.amount(11));
-            Integer first = seen.putIfAbsent(c.context().label + "," + c.block() + "," + c.phase().label, i + 1);
+            Integer first = seen.putIfAbsent(c.context().label + "," + c.block() + "," + c.phase().key(), i + 1);
             if (first != null) {
-                throw r.bad("a second row for " + c.context().label + " " + c.block() + " " + c.phase().label
+                throw r.bad("a second row for " + c.context().label + " " + c.block() + " " + c.phase().key()
                         + " (first on line " + first + ")");
             }
             rows.add(c);
@@ -238,7 +202,7 @@ final class CostCsv {
 
         Domain domain(int c) {
             for (Domain x : Domain.values()) {
-                if (x.label.equals(cells[c])) {
+                if (x.key().equals(cells[c])) {
                     return x;
                 }
             }
@@ -247,13 +211,13 @@ final class CostCsv {
 
         Phase phase(int c) {
             for (Phase x : Phase.values()) {
-                if (x.label.equals(cells[c])) {
+                if (x.key().equals(cells[c])) {
                     return x;
                 }
             }
             List<String> all = new ArrayList<>();
             for (Phase x : Phase.values()) {
-                all.add(x.label);
+                all.add(x.key());
             }
             throw bad("unknown phase '" + cells[c] + "' (expected one of " + String.join(", ", all) + ")");
         }

@@ -17,10 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.ffebm.app.CostCsv.Context;
-import org.ffebm.app.CostCsv.Domain;
-import org.ffebm.app.CostCsv.Phase;
 import org.ffebm.app.CostCsv.PhaseCost;
 import org.ffebm.app.CostCsv.TraceEvent;
+import org.ffebm.core.schedule.Domain;
+import org.ffebm.core.schedule.Phase;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -129,7 +129,7 @@ final class ReportCharts {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (Domain d : Domain.values()) {
             for (Map.Entry<Phase, double[]> e : byPhase.entrySet()) {
-                data.addValue(e.getValue()[d.ordinal()] / scale, d.label, e.getKey().label);
+                data.addValue(e.getValue()[d.ordinal()] / scale, d.key(), e.getKey().key());
             }
         }
         String per = context == Context.TRAIN ? "per training step" : "per inference sample";
@@ -161,7 +161,8 @@ final class ReportCharts {
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
         List<XYIntervalSeries> series = new ArrayList<>();
         for (Domain d : Domain.values()) {
-            XYIntervalSeries s = new XYIntervalSeries(d.label);
+            // not sorted: item i of a series is the i-th event of its domain, as the phase labels below assume
+            XYIntervalSeries s = new XYIntervalSeries(d.key(), false, true);
             series.add(s);
             data.addSeries(s);
         }
@@ -198,7 +199,7 @@ final class ReportCharts {
             phaseNames.add(new ArrayList<>());
         }
         for (TraceEvent e : events) {
-            phaseNames.get(e.domain().ordinal()).add(e.phase().label);
+            phaseNames.get(e.domain().ordinal()).add(e.phase().key());
         }
         double usPerPx = endNs / 1000 / (width - 150.0); // the plot area is about the chart less the block labels
         r.setDefaultItemLabelGenerator((dataset, s, item) -> {

@@ -12,10 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ffebm.app.CostCsv.Context;
-import org.ffebm.app.CostCsv.Domain;
-import org.ffebm.app.CostCsv.Phase;
 import org.ffebm.app.CostCsv.PhaseCost;
 import org.ffebm.app.CostCsv.TraceEvent;
+import org.ffebm.core.schedule.Domain;
+import org.ffebm.core.schedule.Phase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -168,7 +168,7 @@ final class ReportCommand implements Callable<Integer> {
         // one width for the name column of every part
         int w = "conversion".length();
         for (PhaseCost c : costs) {
-            w = Math.max(w, Math.max(c.phase().label.length(), c.block().length()));
+            w = Math.max(w, Math.max(c.phase().key().length(), c.block().length()));
         }
         section(b, "Training, per step", Breakdown.of(costs, Context.TRAIN), w);
         Breakdown inference = Breakdown.of(costs, Context.INFERENCE);
@@ -182,9 +182,9 @@ final class ReportCommand implements Callable<Integer> {
         b.append('\n').append(title).append(": energy ").append(energy(x.total().energyPj))
                 .append(", modelled latency ").append(time(x.total().timeNs)).append('\n');
         Map<String, Sum> byDomain = new LinkedHashMap<>();
-        x.domains().forEach((d, s) -> byDomain.put(d.label, s));
+        x.domains().forEach((d, s) -> byDomain.put(d.key(), s));
         Map<String, Sum> byPhase = new LinkedHashMap<>();
-        x.phases().forEach((p, s) -> byPhase.put(p.label, s));
+        x.phases().forEach((p, s) -> byPhase.put(p.key(), s));
         part(b, "domain", w, byDomain, x.total());
         part(b, "phase", w, byPhase, x.total());
         part(b, "block", w, x.blocks(), x.total());

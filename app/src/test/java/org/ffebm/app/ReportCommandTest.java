@@ -135,7 +135,7 @@ class ReportCommandTest {
         for (String png : new String[] {"energy.png", "timeline.png"}) {
             int[] n = domainPixels(dir.resolve(png));
             for (int d = 0; d < 3; d++) {
-                assertTrue(n[d] > 1000, png + ": " + n[d] + " pixels of " + CostCsv.Domain.values()[d]);
+                assertTrue(n[d] > 1000, png + ": " + n[d] + " pixels of " + org.ffebm.core.schedule.Domain.values()[d]);
             }
         }
         assertFalse(Files.exists(dir.resolve("energy.png.tmp")), "no temporary file left");
