@@ -323,6 +323,12 @@ public sealed class CrossbarSubstrate implements Substrate permits CrossbarProdu
         throw new IllegalStateException(name + ": no stochastic pulse trains");
     }
 
+    /** True in the {@code stochastic} update mode: the pulse trains form the update in the array. */
+    @Override
+    public boolean updatesInArray() {
+        return update.mode() == UpdateConfig.Mode.STOCHASTIC;
+    }
+
     /** Device pulses issued by updates since construction (or as restored). */
     @Override
     public long pulsesApplied() {

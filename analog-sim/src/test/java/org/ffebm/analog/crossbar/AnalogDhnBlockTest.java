@@ -3,6 +3,7 @@ package org.ffebm.analog.crossbar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,7 @@ import org.ffebm.core.loss.Loss;
 import org.ffebm.core.model.FfEbm;
 import org.ffebm.core.optim.Optimizer;
 import org.ffebm.core.schedule.CostModel;
+import org.ffebm.core.schedule.Phase;
 import org.ffebm.core.schedule.Scheduler;
 import org.ffebm.core.schedule.TraceEvent;
 import org.ffebm.core.tensor.F32Ops;
@@ -243,6 +245,43 @@ class AnalogDhnBlockTest {
         }
         assertEquals(xb(an).dac().conversions(), dac, "DAC conversions counted once, where applied");
         assertEquals(xb(an).adc().conversions(), adc, "ADC conversions counted once, where applied");
+    }
+
+    /**
+     * The cost accounting follows the update mode: with pulsed updates the EP estimate is digital and every parameter
+     * goes through the optimiser; with stochastic pulse trains the array forms the update, so the block has no
+     * EP-estimate event and its weights (not its biases) leave the optimiser's count; both pulse.
+     */
+    @ParameterizedTest
+    @CsvSource({"PULSED", "STOCHASTIC"})
+    void costAccountingFollowsTheUpdateMode(UpdateConfig.Mode mode) {
+        F32Ops ops = F32Ops.reference();
+        UpdateConfig update = new UpdateConfig(mode, UpdateConfig.Rounding.STOCHASTIC, 255, 31, 0);
+        DenseDhnBlock<FMatrixRMaj> an = new DenseDhnBlock<>(ops, "a", IN, LAYERS, RelaxSettings.defaults(), 1.5,
+                new SplittableRandom(8), CrossbarProducts.dense(CrossbarConfig.defaults(), DeviceConfig.defaults(),
+                ConverterConfig.ideal(ConverterConfig.Kind.DAC), ConverterConfig.ideal(ConverterConfig.Kind.ADC), update,
+                new SplittableRandom(9), new SplittableRandom(10)));
+        FfEbm<FMatrixRMaj> model = model(ops, an);
+        List<TraceEvent> events = new ArrayList<>();
+        Scheduler<FMatrixRMaj> s = new Scheduler<>(model, CostModel.defaults(), events::add);
+        int top = LAYERS[LAYERS.length - 1];
+        FMatrixRMaj x = uniform(4, IN, 0, 1, new SplittableRandom(4));
+        s.gradient(x, new int[] {0, 1, 2, top - 1}, new EpSettings(0.1, EpSettings.Estimator.CENTERED),
+                new FMatrixRMaj(1, 1));
+        s.update(new Optimizer<>(ops, OptimConfig.defaults(), model.params()));
+        boolean inArray = mode == UpdateConfig.Mode.STOCHASTIC;
+        long weights = 0;
+        for (int l = 1; l <= an.layers(); l++) {
+            weights += an.weight(l).size();
+        }
+        long estimates = events.stream().filter(e -> e.phase() == Phase.EP_ESTIMATE).count();
+        TraceEvent opt = events.stream().filter(e -> e.phase() == Phase.OPTIMISER_STEP).findFirst().orElseThrow();
+        TraceEvent pulses = events.stream().filter(e -> e.phase() == Phase.ANALOG_UPDATE).findFirst().orElseThrow();
+        assertEquals(inArray ? 0 : 1, estimates, "EP-estimate events");
+        long params = model.parameterCount() - (inArray ? weights : 0);
+        assertEquals(params * 2, opt.macs(), "SGD: 2 MACs per parameter the optimiser updates");
+        assertTrue(pulses.pulses() > 0, "pulses");
+        assertEquals(pulses.pulses(), an.pulsesApplied());
     }
 
     /**

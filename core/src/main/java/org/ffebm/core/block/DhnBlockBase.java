@@ -314,6 +314,11 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
     }
 
     @Override
+    public boolean updatesInArray() {
+        return products.updatesInArray();
+    }
+
+    @Override
     public long pulsesApplied() {
         return products.pulsesApplied();
     }

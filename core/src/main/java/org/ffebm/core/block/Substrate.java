@@ -26,6 +26,15 @@ public interface Substrate {
         paramsChangedInPlace();
     }
 
+    /**
+     * Whether the substrate forms the weight update itself, in the array, from the block's per-sample EP factors
+     * (stochastic pulse trains), so that no digital gradient estimate or optimiser step reaches its weights: the cost
+     * model then charges neither. False by default.
+     */
+    default boolean updatesInArray() {
+        return false;
+    }
+
     /** Programming pulses applied to the substrate since it was built (0 without one). */
     default long pulsesApplied() {
         return 0;

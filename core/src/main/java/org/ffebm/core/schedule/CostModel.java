@@ -24,7 +24,10 @@ import org.ffebm.core.config.CostConfig;
  *       per conversion from the bits (the converter's, or {@code ideal-converter-bits} for an ideal one); time
  *       B·{@code dac-ns} or B·{@code adc-ns}: the converters of one crossing work in parallel, samples one after
  *       another.</li>
- *   <li>the EP estimate is digital: B·Σₗ |Wₗ|·Pₗ·(1 + [l &ge; 2]) fp32 MACs (the outer products of the differences).</li>
+ *   <li>the EP estimate is digital: B·Σₗ |Wₗ|·Pₗ·(1 + [l &ge; 2]) fp32 MACs (the outer products of the differences),
+ *       except for a block whose substrate forms the update in the array (stochastic pulse trains,
+ *       {@code Substrate#updatesInArray}): no estimate is charged, and its weights are left out of the optimiser's
+ *       parameter count (its biases stay digital).</li>
  *   <li>pulses: n·{@code pulse-pj}; the rows of a tile are pulsed one after another with all their columns at once, so
  *       the time is ⌈n/(T·C_tile)⌉ slots of {@code pulse-ns} for T tiles (a mean-rate estimate, a lower bound when
  *       pulses are uneven). Write-verify programming ({@code program} mode) is not costed.</li>

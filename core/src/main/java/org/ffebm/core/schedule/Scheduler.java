@@ -57,8 +57,10 @@ public final class Scheduler<M extends ReshapeMatrix> {
         this.cost = cost == null ? CostModel.defaults() : cost;
         this.sink = sink;
         this.tracing = sink != null;
-        List<String> names = model.energy().stream().map(EnergyBlock::name).toList();
-        for (String b : this.cost.config().digitalBlocks()) {
+        List<String> digitalBlocks = this.cost.config().digitalBlocks();
+        List<String> names = digitalBlocks.isEmpty() ? List.of()
+                : model.energy().stream().map(EnergyBlock::name).toList();
+        for (String b : digitalBlocks) {
             int k = names.indexOf(b);
             if (k < 0) {
                 throw new IllegalArgumentException("ffebm.cost.digital-blocks names '" + b + "', which is not an "
@@ -166,6 +168,13 @@ public final class Scheduler<M extends ReshapeMatrix> {
         optimizer.step();
         if (tracing) {
             long params = model.parameterCount();
+            for (EnergyBlock<M> b : model.energy()) {
+                if (b.updatesInArray()) {
+                    for (WeightShape w : b.weightShapes()) {
+                        params -= w.weights();      // updated by the array's pulse trains, not by the optimiser
+                    }
+                }
+            }
             long macs = params * CostModel.optimiserMacsPerParam(optimizer.name());
             long bytes = params * CostModel.optimiserBytesPerParam(optimizer.name());
             emitDigital(OPTIMISER, Phase.OPTIMISER_STEP, 0, "fp32", macs, bytes);
@@ -278,7 +287,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
             }
         }
         e.estimateGradients();
-        if (tracing) {
+        if (tracing && !e.updatesInArray()) {
             long macs = batch * CostModel.weightReadsPerStep(e.weightShapes());
             emitDigital(e.name(), Phase.EP_ESTIMATE, batch, "fp32", macs, 0);
         }

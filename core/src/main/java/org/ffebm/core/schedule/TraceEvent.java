@@ -1,7 +1,5 @@
 package org.ffebm.core.schedule;
 
-import java.util.Locale;
-
 /**
  * One phase of one block, as the {@link Scheduler} ran it, with its operation counts and the modelled energy and time
  * of the {@link CostModel}. Counts cover the whole batch.
@@ -42,16 +40,22 @@ public record TraceEvent(String context, long step, int seq, String block, Phase
 
     /** The event as one JSON object on one line (no newline), keys as the CSV columns. */
     public String jsonLine() {
-        return String.format(Locale.ROOT, "{\"context\":\"%s\",\"step\":%d,\"seq\":%d,\"block\":\"%s\",\"phase\":\"%s\","
-                        + "\"domain\":\"%s\",\"samples\":%d,\"macs\":%d,\"bytes\":%d,\"device_reads\":%d,"
-                        + "\"relax_steps\":%d,\"conversions\":%d,\"bits\":%d,\"pulses\":%d,\"energy_pj\":%s,"
-                        + "\"start_ns\":%s,\"time_ns\":%s}",
-                context, step, seq, escape(block), phase.key(), domain.key(), samples, macs, bytes, deviceReads,
-                relaxSteps, conversions, bits, pulses, number(energyPj), number(startNs), number(timeNs));
+        StringBuilder b = new StringBuilder(320);
+        b.append("{\"context\":\"").append(escape(context)).append("\",\"step\":").append(step)
+                .append(",\"seq\":").append(seq).append(",\"block\":\"").append(escape(block))
+                .append("\",\"phase\":\"").append(phase.key()).append("\",\"domain\":\"").append(domain.key())
+                .append("\",\"samples\":").append(samples).append(",\"macs\":").append(macs)
+                .append(",\"bytes\":").append(bytes).append(",\"device_reads\":").append(deviceReads)
+                .append(",\"relax_steps\":").append(relaxSteps).append(",\"conversions\":").append(conversions)
+                .append(",\"bits\":").append(bits).append(",\"pulses\":").append(pulses)
+                .append(",\"energy_pj\":").append(number(energyPj)).append(",\"start_ns\":")
+                .append(number(startNs)).append(",\"time_ns\":").append(number(timeNs)).append('}');
+        return b.toString();
     }
 
+    /** A finite number as Java writes it; JSON has no NaN or infinity, so those become null (never expected). */
     private static String number(double v) {
-        return Double.toString(v);
+        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
     private static String escape(String s) {
