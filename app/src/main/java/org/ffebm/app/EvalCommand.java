@@ -12,6 +12,7 @@ import org.ffebm.core.config.TrainConfig;
 import org.ffebm.core.data.Dataset;
 import org.ffebm.core.data.TrainTest;
 import org.ffebm.core.io.Json;
+import org.ffebm.core.schedule.CostLedger;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.GemmF32;
 import org.ffebm.core.train.Checkpoint;
@@ -87,6 +88,8 @@ final class EvalCommand implements Callable<Integer> {
         try {
             Trainer trainer = Backend.trainer(cfg, ops, cp.inputShape());
             cp.restore(trainer);
+            CostLedger ledger = new CostLedger();
+            trainer.trace(Backend.costModel(cfg), ledger);
             long t0 = System.nanoTime();
             Trainer.Evaluation ev = trainer.evaluate(test);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -99,6 +102,7 @@ final class EvalCommand implements Callable<Integer> {
             o.put("test_accuracy", ev.accuracy());
             o.put("kernel", ops.kernelName());
             o.put("seconds", seconds);
+            o.put("cost", ledger.summary().get("per_inference"));
             if (json) {
                 spec.commandLine().getOut().print(Json.write(o));
             } else {
@@ -106,6 +110,7 @@ final class EvalCommand implements Callable<Integer> {
                         "%s (epoch %d) on %s (%,d samples): test accuracy %.2f%% (%s), test loss %.6f (%s)", run,
                         cp.epochsDone(), test.name(), test.size(), 100 * ev.accuracy(), Json.number(ev.accuracy()),
                         ev.loss(), Json.number(ev.loss())));
+                spec.commandLine().getOut().println(TrainCommand.costLine(ledger, false));
             }
             spec.commandLine().getOut().flush();
             return Main.EXIT_OK;

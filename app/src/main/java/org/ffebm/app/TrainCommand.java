@@ -430,7 +430,7 @@ final class TrainCommand implements Callable<Integer> {
                     dir.finalDir(), 100 * last.testAccuracy(), last.testLoss(), 100 * last.trainAccuracy(),
                     last.epoch(), last.epoch() == 1 ? "" : "s", seconds,
                     pulses > 0 ? String.format(Locale.ROOT, ", %.3g programming pulses per step", pulses) : ""));
-            spec.commandLine().getOut().println(costLine(s.ledger()));
+            spec.commandLine().getOut().println(costLine(s.ledger(), true));
             return Main.EXIT_OK;
         } finally {
             metrics.close();
@@ -508,10 +508,13 @@ final class TrainCommand implements Callable<Integer> {
         return o;
     }
 
-    /** One line: modelled energy and latency per training step and per inference, split by domain. */
-    static String costLine(CostLedger ledger) {
+    /**
+     * One line: modelled energy and latency per training step (when {@code training}) and per inference, split by
+     * domain.
+     */
+    static String costLine(CostLedger ledger, boolean training) {
         StringBuilder b = new StringBuilder("modelled cost");
-        for (String ctx : List.of(Scheduler.TRAIN, Scheduler.INFERENCE)) {
+        for (String ctx : training ? List.of(Scheduler.TRAIN, Scheduler.INFERENCE) : List.of(Scheduler.INFERENCE)) {
             Map<Domain, Double> e = ledger.energyPjByDomain(ctx);
             Map<Domain, Double> t = ledger.timeNsByDomain(ctx);
             double et = 0, tt = 0;
@@ -519,7 +522,8 @@ final class TrainCommand implements Callable<Integer> {
                 et += e.get(d);
                 tt += t.get(d);
             }
-            b.append(ctx.equals(Scheduler.TRAIN) ? ": per training step " : "; per inference ")
+            b.append(ctx.equals(Scheduler.TRAIN) ? ": per training step " : training ? "; per inference "
+                    : ": per inference ")
                     .append(String.format(Locale.ROOT, "%.4g uJ, %.4g us (analog %.0f%%, digital %.0f%%, "
                                     + "conversion %.0f%% of the energy)", et * 1e-6, tt * 1e-3,
                             share(e.get(Domain.ANALOG), et), share(e.get(Domain.DIGITAL), et),

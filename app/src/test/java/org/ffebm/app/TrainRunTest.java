@@ -195,9 +195,15 @@ class TrainRunTest {
         assertEquals(s.get("test_accuracy"), e.get("test_accuracy"));
         assertEquals(s.get("test_loss"), e.get("test_loss"));
         assertEquals(128.0, e.get("samples"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> energy = (Map<String, Object>) ((Map<String, Object>) e.get("cost")).get("energy_pj");
+        assertEquals((Double) energy.get("analog") + (Double) energy.get("digital") + (Double) energy.get("conversion"),
+                (Double) energy.get("total"), 1e-9 * (Double) energy.get("total"));
+        assertTrue((Double) energy.get("conversion") > 0, "an energy block's input and output cross converters");
         Cli.Result plain = Cli.run("eval", reference.toString());
         assertEquals(0, plain.code(), plain.toString());
         assertTrue(plain.out().contains("test accuracy"), plain.out());
+        assertTrue(plain.out().contains("modelled cost: per inference"), plain.out());
     }
 
     @Test
@@ -410,5 +416,27 @@ class TrainRunTest {
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().contains("--trace"), r.err());
         assertFalse(Files.exists(out) || Files.exists(tmp.resolve("never.partial")), "nothing written");
+    }
+
+    /** A what-if through the CLI: 3× the relaxation step time triples the analog latency and changes no energy. */
+    @Test
+    void relaxationStepTimeIsAWhatIfOfTheSummary() throws IOException {
+        Map<String, Map<String, Object>> cost = new java.util.HashMap<>();
+        for (String ns : List.of("80", "240")) {
+            Path out = tmp.resolve("whatif-" + ns);
+            Cli.Result r = Cli.run(tiny(out, "--threads", "1", "--epochs", "1", "--set",
+                    "ffebm.cost.relax-step-ns=" + ns));
+            assertEquals(0, r.code(), r.toString());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> c = (Map<String, Object>) ((Map<String, Object>) JsonParser.object(
+                    Files.readString(out.resolve("summary.json"))).get("cost")).get("per_training_step");
+            cost.put(ns, c);
+        }
+        @SuppressWarnings("unchecked")
+        double a80 = (Double) ((Map<String, Object>) cost.get("80").get("latency_ns")).get("analog");
+        @SuppressWarnings("unchecked")
+        double a240 = (Double) ((Map<String, Object>) cost.get("240").get("latency_ns")).get("analog");
+        assertEquals(3 * a80, a240, 1e-9 * a240);
+        assertEquals(cost.get("80").get("energy_pj"), cost.get("240").get("energy_pj"), "energy unchanged");
     }
 }

@@ -48,8 +48,12 @@ import java.util.Properties;
  *       device target quoted by S. Yu ("Binary neural network and its implementation with 16 Mb RRAM macro chip",
  *       ASU talk, 2017).</li>
  *   <li>{@code relax-step-ns} = 80 ns per relaxation step (one crossbar read with integration and settling):
- *       the integration time t_meas = 80 ns of the forward/backward cycle in Gokmen &amp; Vlasov 2016 (as
- *       recalled).</li>
+ *       the 80 ns integration time of the single-tile performance estimate of W. Haensch, T. Gokmen, R. Puri, "The
+ *       next generation of deep learning hardware: analog computing", Proc. IEEE 107(1):108–122 (2019), Fig. 8, read
+ *       in a secondary summary of that paper (the same figure as the forward/backward cycle of Gokmen &amp; Vlasov
+ *       2016, as recalled). The same estimate assumes one 200 MS/s ADC at 23 pJ per sample shared by 16 columns: a
+ *       far costlier converter than the Walden default above; try {@code adc-pj-override=23} to see its
+ *       effect.</li>
  *   <li>{@code adc-ns} = 4 ns per conversion: 1/(250 MS/s), the sample rate of the Verbruggen et al. SAR above.</li>
  *   <li>{@code dac-ns} = 1 ns per conversion: derived here, an assumption of one 1 GHz clock to switch and settle the
  *       capacitive DAC above (it drives the row, whose settling is in {@code relax-step-ns}).</li>
