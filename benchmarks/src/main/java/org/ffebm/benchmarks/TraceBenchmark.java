@@ -3,6 +3,7 @@ package org.ffebm.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.ffebm.core.block.EpSettings;
@@ -44,9 +45,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *       and not flushed in the measured method, so the cost includes the buffer's writes to the OS as a run pays them.
  * </ul>
  *
- * <p>Run (from the repository root; about 2½ minutes on 2 cores):
+ * <p>Run (from the repository root; about 2½ minutes on 2 cores each):
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar TraceBenchmark -prof gc -f 2 -wi 3 -i 5 -w 2s -r 2s -rf json
+ * java -jar benchmarks/target/benchmarks.jar TraceBenchmark -p layers=8 -p batch=8 -f 3 -wi 3 -i 5 -w 2s -r 2s
  * }</pre>
  *
  * <p>How to read it. The overhead of a mode is {@code (t_mode − t_none) / t_none} from the mean times; the issue's goal
@@ -72,6 +74,15 @@ public class TraceBenchmark extends BenchDefaults {
     @Param({"128"})
     public int batch;
 
+    /**
+     * The DHN layer sizes ({@code ffebm.model.layers}). With {@code -p layers=8 -p batch=8} the step shrinks to tens of
+     * microseconds while a step still has the same 14 phases, so the tracing work per step (events built, counted,
+     * costed and written) stands out of the noise in absolute terms; divided by the default step's time it bounds
+     * the default step's overhead more tightly than the default step's own error bars can.
+     */
+    @Param({"512"})
+    public String layers;
+
     private Trainer trainer;
     private Parallel parallel;
     private Scheduler<FMatrixRMaj> scheduler;
@@ -85,7 +96,9 @@ public class TraceBenchmark extends BenchDefaults {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        RunConfig defaults = RunConfig.defaults();
+        Properties p = RunConfig.defaults().toProperties();
+        p.setProperty("ffebm.model.layers", layers);
+        RunConfig defaults = RunConfig.of(p);
         TrainConfig t = defaults.train();
         RunConfig c = defaults.withTrain(new TrainConfig(t.epochs(), batch, t.seed(), 1, 0, 0, kernel, ""));
         parallel = Parallel.of(1);
