@@ -217,9 +217,23 @@ final class RunDir {
     }
 
     static void writeAtomically(Path target, String text) throws IOException {
+        writeAtomically(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+    }
+
+    /** Writes a file's content to a temporary sibling. */
+    @FunctionalInterface
+    interface FileWriter {
+        void write(Path tmp) throws IOException;
+    }
+
+    /**
+     * Has {@code writer} write a temporary sibling of {@code target}, then renames it over the target (atomically where
+     * the file system can), so that a reader never sees half a file; the temporary file is gone afterwards either way.
+     */
+    static void writeAtomically(Path target, FileWriter writer) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            writer.write(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

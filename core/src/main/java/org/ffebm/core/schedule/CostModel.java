@@ -136,21 +136,6 @@ public final class CostModel {
         return cost.digitalEnergyPj(format, macs) + cost.sramEnergyPj(bytes);
     }
 
-    /** ns of digital work: macs/digital-mac-per-ns. */
-    public double digitalTimeNs(long macs) {
-        return cost.digitalTimeNs(macs);
-    }
-
-    /** pJ of device reads. */
-    public double readEnergyPj(long deviceReads) {
-        return cost.readEnergyPj(deviceReads);
-    }
-
-    /** ns of relaxation steps (or single reads) run one after another. */
-    public double relaxTimeNs(long steps) {
-        return cost.relaxTimeNs(steps);
-    }
-
     /** pJ of DAC conversions at the costed resolution of {@code bits}. */
     public double dacEnergyPj(int bits, long conversions) {
         return cost.dacEnergyPj(bits(bits), conversions);
@@ -159,21 +144,6 @@ public final class CostModel {
     /** pJ of ADC conversions at the costed resolution of {@code bits}. */
     public double adcEnergyPj(int bits, long conversions) {
         return cost.adcEnergyPj(bits(bits), conversions);
-    }
-
-    /** ns of one parallel DAC crossing per sample. */
-    public double dacTimeNs(int samples) {
-        return cost.dacTimeNs(samples);
-    }
-
-    /** ns of one parallel ADC crossing per sample. */
-    public double adcTimeNs(int samples) {
-        return cost.adcTimeNs(samples);
-    }
-
-    /** pJ of programming pulses. */
-    public double pulseEnergyPj(long pulses) {
-        return cost.pulseEnergyPj(pulses);
     }
 
     /** ns of {@code pulses} pulses on {@code tiles} tiles: ⌈pulses/(tiles·C_tile)⌉ slots. */

@@ -9,6 +9,7 @@ import org.ffebm.core.block.EpSettings;
 import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.SettleResult;
 import org.ffebm.core.block.WeightShape;
+import org.ffebm.core.config.CostConfig;
 import org.ffebm.core.eqprop.HybridGradient;
 import org.ffebm.core.model.FfEbm;
 import org.ffebm.core.optim.Optimizer;
@@ -36,6 +37,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
 
     private final FfEbm<M> model;
     private final CostModel cost;
+    private final CostConfig figures;
     private final TraceSink sink;
     private final boolean tracing;
     private long trainSteps;
@@ -55,6 +57,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
     public Scheduler(FfEbm<M> model, CostModel cost, TraceSink sink) {
         this.model = Objects.requireNonNull(model, "model");
         this.cost = cost == null ? CostModel.defaults() : cost;
+        this.figures = this.cost.config();
         this.sink = sink;
         this.tracing = sink != null;
         List<String> digitalBlocks = this.cost.config().digitalBlocks();
@@ -185,7 +188,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
             if (tracing && !cost.placedDigital(b.name())) {
                 long pulses = b.pulsesApplied() - before;
                 emit(b.name(), Phase.ANALOG_UPDATE, Domain.ANALOG, 0, 0, 0, 0, 0, 0, 0, pulses,
-                        cost.pulseEnergyPj(pulses), cost.pulseTimeNs(pulses, cost.tiles(b.weightShapes())));
+                        figures.pulseEnergyPj(pulses), cost.pulseTimeNs(pulses, cost.tiles(b.weightShapes())));
             }
         }
         trainSteps++;
@@ -277,7 +280,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
                 } else {
                     long reads = batch * cost.deviceReadsInputGradient(w);
                     emit(e.name(), Phase.READ_INPUT_GRADIENT, Domain.ANALOG, batch, 0, 0, reads, 0, 0, 0, 0,
-                            cost.readEnergyPj(reads), cost.relaxTimeNs(batch));
+                            figures.readEnergyPj(reads), figures.relaxTimeNs(batch));
                 }
             }
             boundary.adcInputGradientInPlace(gradU);
@@ -314,8 +317,8 @@ public final class Scheduler<M extends ReshapeMatrix> {
             emitDigitalAs(e.name(), phase, batch, macs, macs * CostModel.WEIGHT_BYTES, steps);
         } else {
             long reads = steps * cost.deviceReadsPerStep(w);
-            emit(e.name(), phase, Domain.ANALOG, batch, 0, 0, reads, steps, 0, 0, 0, cost.readEnergyPj(reads),
-                    cost.relaxTimeNs(steps));
+            emit(e.name(), phase, Domain.ANALOG, batch, 0, 0, reads, steps, 0, 0, 0, figures.readEnergyPj(reads),
+                    figures.relaxTimeNs(steps));
         }
     }
 
@@ -323,7 +326,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
         if (!cost.placedDigital(e.name())) {
             int bits = cost.bits(b.dacBits());
             emit(e.name(), phase, Domain.CONVERSION, batch, 0, 0, 0, 0, conversions, bits, 0,
-                    cost.dacEnergyPj(bits, conversions), cost.dacTimeNs(batch));
+                    cost.dacEnergyPj(bits, conversions), figures.dacTimeNs(batch));
         }
     }
 
@@ -331,19 +334,19 @@ public final class Scheduler<M extends ReshapeMatrix> {
         if (!cost.placedDigital(e.name())) {
             int bits = cost.bits(b.adcBits());
             emit(e.name(), phase, Domain.CONVERSION, batch, 0, 0, 0, 0, conversions, bits, 0,
-                    cost.adcEnergyPj(bits, conversions), cost.adcTimeNs(batch));
+                    cost.adcEnergyPj(bits, conversions), figures.adcTimeNs(batch));
         }
     }
 
     private void emitDigital(String block, Phase phase, int batch, String format, long macs, long bytes) {
         emit(block, phase, Domain.DIGITAL, batch, macs, bytes, 0, 0, 0, 0, 0,
-                cost.digitalEnergyPj(format, macs, bytes), cost.digitalTimeNs(macs));
+                cost.digitalEnergyPj(format, macs, bytes), figures.digitalTimeNs(macs));
     }
 
     /** An energy block's analog phase computed on the co-processor (fp32). */
     private void emitDigitalAs(String block, Phase phase, int batch, long macs, long bytes, long steps) {
         emit(block, phase, Domain.DIGITAL, batch, macs, bytes, 0, steps, 0, 0, 0,
-                cost.digitalEnergyPj("fp32", macs, bytes), cost.digitalTimeNs(macs));
+                cost.digitalEnergyPj("fp32", macs, bytes), figures.digitalTimeNs(macs));
     }
 
     private void emit(String block, Phase phase, Domain domain, int batch, long macs, long bytes, long reads,
