@@ -76,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
         String dataDir = data == null ? t.data() : Path.of(data).toAbsolutePath().normalize().toString();
         RunConfig cfg = cp.config().withTrain(new TrainConfig(t.epochs(), t.batchSize(), t.seed(),
                 threads != null ? threads : t.threads(), t.limitTrain(), limitTest != null ? limitTest : t.limitTest(),
-                kernel != null ? kernel : t.kernel(), dataDir));
+                kernel != null ? kernel : t.kernel(), dataDir, t.augment()));
         GemmF32 gemm = Backend.kernel(cfg.train().kernel());
         TrainTest tt = Backend.loadData(cfg);
         Dataset test = tt.test();

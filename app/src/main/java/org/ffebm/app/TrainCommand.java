@@ -337,8 +337,7 @@ final class TrainCommand implements Callable<Integer> {
 
     static RunConfig withTrain(RunConfig c, int epochs, int threads, String kernel, String data) {
         TrainConfig t = c.train();
-        return c.withTrain(new TrainConfig(epochs, t.batchSize(), t.seed(), threads, t.limitTrain(), t.limitTest(),
-                kernel, data));
+        return c.withTrain(t.with(epochs, threads, kernel, data));
     }
 
     // ---- the work ---------------------------------------------------------------------------------------------------

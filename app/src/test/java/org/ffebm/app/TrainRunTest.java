@@ -439,4 +439,38 @@ class TrainRunTest {
         assertEquals(3 * a80, a240, 1e-9 * a240);
         assertEquals(cost.get("80").get("energy_pj"), cost.get("240").get("energy_pj"), "energy unchanged");
     }
+
+    /**
+     * With augmentation (random shifts and flips) a run differs from the plain one, is written into the configuration,
+     * and an interrupted run resumes bit for bit: each epoch's draws come from its own generator.
+     */
+    @Test
+    void anAugmentedRunResumesBitForBit() throws IOException {
+        Path straight = tmp.resolve("aug-straight");
+        String[] aug = {"--threads", "1", "--epochs", "2", "--set", "ffebm.train.augment=shift=2,flip"};
+        assertEquals(0, Cli.run(tiny(straight, aug)).code());
+        Path plain = tmp.resolve("aug-plain");
+        assertEquals(0, Cli.run(tiny(plain, "--threads", "1", "--epochs", "2")).code());
+        assertTrue(!nonTiming(straight).equals(nonTiming(plain)), "augmentation changed nothing");
+        assertTrue(Files.readString(straight.resolve("config.properties")).contains("ffebm.train.augment=shift=2,flip"));
+
+        Path stopped = tmp.resolve("aug-stopped");
+        String[] stop = {"--threads", "1", "--epochs", "2", "--set", "ffebm.train.augment=shift=2,flip",
+                "--stop-after", "1"};
+        assertEquals(1, Cli.run(tiny(stopped, stop)).code());
+        Cli.Result r = Cli.run("train", "--resume", tmp.resolve("aug-stopped.partial").toString(), "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(nonTiming(straight), nonTiming(stopped));
+        assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoint.bin")),
+                Files.readAllBytes(stopped.resolve("checkpoint.bin")), "same final state, bit for bit");
+    }
+
+    @Test
+    void badAugmentationIsBadInput() {
+        Path out = tmp.resolve("aug-bad");
+        Cli.Result r = Cli.run(tiny(out, "--set", "ffebm.train.augment=rotate"));
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("ffebm.train.augment"), r.err());
+        assertFalse(Files.exists(out) || Files.exists(tmp.resolve("aug-bad.partial")), "nothing written");
+    }
 }

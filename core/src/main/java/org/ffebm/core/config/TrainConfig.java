@@ -1,6 +1,7 @@
 package org.ffebm.core.config;
 
 import java.util.Properties;
+import org.ffebm.core.data.Augment;
 
 /**
  * The training run.
@@ -13,9 +14,10 @@ import java.util.Properties;
  * @param limitTest use only the first N test samples (0 = all)
  * @param kernel matrix-product kernel: fastest, reference, ejml, blocked, …
  * @param data an IDX directory such as /usr/share/datasets/fashion-mnist; empty for the embedded subset
+ * @param augment augmentation of the training images ({@code ffebm.train.augment}: none, flip, shift=N)
  */
 public record TrainConfig(int epochs, int batchSize, long seed, int threads, int limitTrain, int limitTest,
-                          String kernel, String data) {
+                          String kernel, String data, Augment augment) {
 
     public static final String PREFIX = "ffebm.train.";
 
@@ -29,6 +31,18 @@ public record TrainConfig(int epochs, int batchSize, long seed, int threads, int
             throw new IllegalArgumentException(PREFIX + "kernel must not be empty");
         }
         data = data == null ? "" : data;
+        augment = augment == null ? Augment.NONE : augment;
+    }
+
+    /** A run without augmentation. */
+    public TrainConfig(int epochs, int batchSize, long seed, int threads, int limitTrain, int limitTest, String kernel,
+                       String data) {
+        this(epochs, batchSize, seed, threads, limitTrain, limitTest, kernel, data, Augment.NONE);
+    }
+
+    /** This run with another number of epochs, threads, kernel and data (the rest kept, augmentation included). */
+    public TrainConfig with(int epochs, int threads, String kernel, String data) {
+        return new TrainConfig(epochs, batchSize, seed, threads, limitTrain, limitTest, kernel, data, augment);
     }
 
     public static TrainConfig defaults() {
@@ -41,7 +55,7 @@ public record TrainConfig(int epochs, int batchSize, long seed, int threads, int
                 Props.integer(p, PREFIX + "batch-size", d.batchSize), Props.longValue(p, PREFIX + "seed", d.seed),
                 Props.integer(p, PREFIX + "threads", d.threads), Props.integer(p, PREFIX + "limit-train", d.limitTrain),
                 Props.integer(p, PREFIX + "limit-test", d.limitTest), Props.string(p, PREFIX + "kernel", d.kernel),
-                Props.string(p, PREFIX + "data", d.data));
+                Props.string(p, PREFIX + "data", d.data), Augment.parse(Props.string(p, PREFIX + "augment", "none")));
     }
 
     public void write(Properties p) {
@@ -53,5 +67,6 @@ public record TrainConfig(int epochs, int batchSize, long seed, int threads, int
         p.setProperty(PREFIX + "limit-test", Integer.toString(limitTest));
         p.setProperty(PREFIX + "kernel", kernel);
         p.setProperty(PREFIX + "data", data);
+        p.setProperty(PREFIX + "augment", augment.text());
     }
 }

@@ -11,6 +11,7 @@ import org.ffebm.core.block.EpSettings;
 import org.ffebm.core.block.SettleResult;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
+import org.ffebm.core.data.Augment;
 import org.ffebm.core.data.Dataset;
 import org.ffebm.core.eqprop.HybridGradient;
 import org.ffebm.core.model.DigitalBlockFactory;
@@ -27,9 +28,9 @@ import org.ffebm.core.tensor.TensorOps;
  * Trains an ff-EBM in float32 by the hybrid gradient (or by backprop for the {@code bp} baseline, which is the same
  * code path with no energy block).
  *
- * <p>Randomness: the root generator {@code new SplittableRandom(seed)} is split once for the initial weights and once
- * for the shuffling; epoch e's order is drawn from its own generator seeded from the shuffling stream, so a run
- * resumed at an epoch boundary draws the same orders. With the same seed and configuration every non-timing figure is
+ * <p>Randomness: the root generator {@code new SplittableRandom(seed)} is split once for the initial weights, once
+ * for the shuffling and once for the augmentation ({@link Augment}); epoch e's order and augmentation draws come from
+ * generators of their own seeded from those streams, so a run resumed at an epoch boundary draws the same. With the same seed and configuration every non-timing figure is
  * the same whatever the thread count.
  */
 public final class Trainer {
@@ -39,6 +40,8 @@ public final class Trainer {
     private final FfEbm<FMatrixRMaj> model;
     private final Optimizer<FMatrixRMaj> optimizer;
     private final long shuffleSeed;
+    private final long augmentSeed;
+    private final Shape inputShape;
     private final EpSettings ep;
     private Scheduler<FMatrixRMaj> scheduler;
     private int epochsDone;
@@ -71,6 +74,8 @@ public final class Trainer {
         SplittableRandom root = new SplittableRandom(config.train().seed());
         SplittableRandom init = root.split();
         this.shuffleSeed = root.split().nextLong();
+        this.augmentSeed = root.split().nextLong();
+        this.inputShape = inputShape;
         this.model = ModelBuilder.build(ops, config.model(), config.ep(), inputShape, init, factory, digital);
         this.optimizer = new Optimizer<>(ops, config.optim(), model.params());
         this.ep = config.ep().settings();
@@ -135,6 +140,11 @@ public final class Trainer {
         return Dataset.shuffledOrder(n, new SplittableRandom(shuffleSeed + 0x9E3779B97F4A7C15L * (epoch + 1)));
     }
 
+    /** The generator of epoch e's augmentation draws (0-based), from its own stream of the root seed. */
+    private SplittableRandom augmentRng(int epoch) {
+        return new SplittableRandom(augmentSeed + 0x9E3779B97F4A7C15L * (epoch + 1));
+    }
+
     /**
      * Runs the remaining epochs.
      *
@@ -149,9 +159,12 @@ public final class Trainer {
         int[] y = new int[bs];
         FMatrixRMaj grad = new FMatrixRMaj(bs, config.model().classes());
         List<EpochMetrics> all = new ArrayList<>();
+        Augment augment = config.train().augment();
+        float[] scratch = augment.isOn() ? new float[inputShape.size()] : null;
         for (int e = epochsDone; e < epochs; e++) {
             optimizer.startEpoch(e, epochs);
             int[] order = order(e, n);
+            SplittableRandom augmentRng = augment.isOn() ? augmentRng(e) : null;
             double lossSum = 0;
             long correct = 0, seen = 0;
             int convergedBatches = 0;
@@ -161,6 +174,9 @@ public final class Trainer {
             for (int b = 0; b < batches; b++) {
                 int start = b * bs, count = Math.min(bs, n - start);
                 train.copyBatch(order, start, count, x, y);
+                if (augmentRng != null) {
+                    augment.applyInPlace(x, count, inputShape, augmentRng, scratch);
+                }
                 HybridGradient.zeroGradients(model);
                 HybridGradient.Result r = scheduler.gradient(x, y, ep, grad);
                 if (!Double.isFinite(r.lossSum())) {
