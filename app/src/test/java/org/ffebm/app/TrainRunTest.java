@@ -367,7 +367,7 @@ class TrainRunTest {
     }
 
     /**
-     * --trace writes one JSON line per phase: 4 steps per epoch over 2 epochs, 14 phases per training step of the
+     * --trace writes one JSON line per phase: 4 steps per epoch over 2 epochs, 16 phases per training step of the
      * 1-block model (no ∇u read below the first block), 5 per evaluation batch; the summary's energy per step is the
      * traced training energy over the 8 steps, and per inference the evaluation energy over the 2 × 128 samples.
      */
@@ -390,7 +390,7 @@ class TrainRunTest {
                 inferencePj += (Double) e.get("energy_pj");
             }
         }
-        assertEquals(8 * 14, train, "training events");
+        assertEquals(8 * 16, train, "training events");
         assertEquals(2 * 2 * 5, inference, "evaluation events: 2 epochs x 2 batches x 5 phases");
         @SuppressWarnings("unchecked")
         Map<String, Object> cost = (Map<String, Object>) JsonParser.object(
@@ -405,7 +405,7 @@ class TrainRunTest {
                 .get("energy_pj");
         assertEquals(trainPj / 8, (Double) step.get("total"), 1e-9 * trainPj);
         assertEquals(inferencePj / 256, (Double) inf.get("total"), 1e-9 * inferencePj);
-        assertEquals(15, Files.readAllLines(out.resolve("trace-last-step.csv")).size(), "header + 14 phases");
+        assertEquals(17, Files.readAllLines(out.resolve("trace-last-step.csv")).size(), "header + 16 phases");
         assertTrue(r.out().contains("modelled cost: per training step"), r.out());
     }
 

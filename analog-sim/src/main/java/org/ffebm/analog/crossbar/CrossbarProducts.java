@@ -34,7 +34,7 @@ import org.ffebm.core.tensor.TensorOps;
  * read), so the noise does not depend on the thread count.
  *
  * <p>Peripherals, updates and checkpoints, for both kinds, are inherited from {@link CrossbarSubstrate}: a DAC on u
- * and on the nudge β·δ, an ADC on the output and on ∇u (the block's {@link Boundary}, applied by the scheduler), {@code program} and {@code pulsed} updates after each optimiser
+ * and on the nudge β·δ, an ADC on the output, the nudged states and ∇u (the block's {@link Boundary}, applied by the scheduler), {@code program} and {@code pulsed} updates after each optimiser
  * step (with drift), pulses counted, the device state and the generators' counters in the checkpoint. The
  * {@code stochastic} update mode (rank-1 pulse trains per sample) is dense only: a convolution's gradient is a sum
  * over every pixel of every sample, not one outer product per sample.
@@ -263,8 +263,8 @@ public final class CrossbarProducts extends CrossbarSubstrate implements WeightP
     }
 
     @Override
-    public void adcInputGradientInPlace(FMatrixRMaj gradU) {
-        adcInto(gradU, gradU);
+    public void adcInPlace(FMatrixRMaj values) {
+        adcInto(values, values);
     }
 
     /** Keeps the dense block's EP factors for the stochastic pulse trains of the next update. */

@@ -232,14 +232,21 @@ class AnalogDhnBlockTest {
             double k = (v - adcCfg.lo()) / step;
             assertEquals(Math.rint(k), k, 1e-4, "grad u " + v + " not on the ADC grid");
         }
-        // two free phases' u, then the + and − nudges; two outputs, one ∇u
+        // two free phases' u, then the + and − nudges; two outputs, every layer after each nudged phase, one ∇u
+        int neurons = Arrays.stream(LAYERS).sum();
         assertEquals(2 * 3L * IN + 2L * 3 * top, xb(an).dac().conversions());
-        assertEquals(2 * 3L * top + 3L * IN, xb(an).adc().conversions());
+        assertEquals(2 * 3L * top + 2L * 3 * neurons + 3L * IN, xb(an).adc().conversions());
+        for (int l = 1; l <= an.layers(); l++) {
+            for (float v : an.plusState(l).data) {
+                double k = (v - adcCfg.lo()) / step;
+                assertEquals(Math.rint(k), k, 1e-4, "nudged state " + v + " not on the ADC grid");
+            }
+        }
         long dac = 0, adc = 0;
         for (TraceEvent e : events) {
             switch (e.phase()) {
                 case DAC_INPUT, DAC_NUDGE -> dac += e.conversions();
-                case ADC_OUTPUT, ADC_INPUT_GRADIENT -> adc += e.conversions();
+                case ADC_OUTPUT, ADC_STATES, ADC_INPUT_GRADIENT -> adc += e.conversions();
                 default -> assertEquals(0, e.conversions(), e.phase() + " converts nothing");
             }
         }

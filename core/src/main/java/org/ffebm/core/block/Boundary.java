@@ -4,7 +4,7 @@ import org.ejml.data.ReshapeMatrix;
 
 /**
  * The converters at the edges of an energy block (DESIGN §3, §5): a DAC on what enters the block (its input u, the
- * nudge β·δ) and an ADC on what leaves it (its output, ∇u). Only the scheduler ({@code org.ffebm.core.schedule})
+ * nudge β·δ) and an ADC on what leaves it (its output, the nudged states read by the EP estimate, ∇u). Only the scheduler ({@code org.ffebm.core.schedule})
  * calls these, once per crossing, so that every conversion is applied and counted in one place; the blocks themselves
  * never convert. A block without converters has {@link #none()}, which passes values through unchanged.
  *
@@ -49,11 +49,11 @@ public interface Boundary<M extends ReshapeMatrix> {
     M adcOutput(M top);
 
     /**
-     * ADC of ∇u as it leaves the block, in place.
+     * ADC in place of values that leave the block for the digital side (∇u, the nudged states).
      *
-     * @param gradU (Input/Output) batch × |u|, modified
+     * @param values (Input/Output) modified
      */
-    void adcInputGradientInPlace(M gradU);
+    void adcInPlace(M values);
 
     /** The boundary of a block without converters: every value passes unchanged (0 bits: ideal converters). */
     @SuppressWarnings("unchecked")
@@ -91,7 +91,7 @@ public interface Boundary<M extends ReshapeMatrix> {
         }
 
         @Override
-        public void adcInputGradientInPlace(ReshapeMatrix gradU) {
+        public void adcInPlace(ReshapeMatrix values) {
         }
     }
 }

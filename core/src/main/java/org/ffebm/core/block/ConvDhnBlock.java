@@ -92,6 +92,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     private int gradLayer;
     private M gradG, gradX;
     private final Parallel.RangeTask gradPrepTask = this::gradPrepRange;
+    private final Parallel.RangeTask unpoolTask = this::unpoolRange;
+    private final List<M> plusList, minusList;      // layers 1..L of plus and minus, for the state read-out
     private final Parallel.RangeTask gradMultTask = this::gradMultRange;
 
     /**
@@ -172,6 +174,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
             params.add(biases[l]);
         }
         attach(products, weights, l -> convPixels[l], this::stateBuffers);
+        plusList = java.util.Arrays.asList(plus).subList(1, layers + 1);
+        minusList = java.util.Arrays.asList(minus).subList(1, layers + 1);
         drive = stateBuffers();
         dS = stateBuffers();
         mS = stateBuffers();
@@ -428,6 +432,25 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
      * @throws IllegalStateException before the first {@link #relaxFree}
      * @throws ShapeMismatchException if delta is not batch × outputShape().size()
      */
+    /** Layers 1..L of the last nudged phase of this sign. */
+    @Override
+    public List<M> nudgedStates(boolean positive) {
+        return positive ? plusList : minusList;
+    }
+
+    /** Recomputes the phase's argmax indices and unpooled states from its converted states. */
+    @Override
+    public void nudgedStatesConverted(boolean positive) {
+        phaseState = positive ? plus : minus;
+        phaseUp = positive ? upPlus : upMinus;
+        ops.parallel().forRange(batch, unpoolTask);
+    }
+
+    private void unpoolRange(int r0, int r1) {
+        prime(phaseState, r0, r1);
+        unpoolAll(phaseState, phaseUp, r0, r1);
+    }
+
     /** Sets which unpooled buffers the phase fills (and, one-sided, the free state's too, for the differences). */
     @Override
     void beforeNudgedPhase(boolean positive) {

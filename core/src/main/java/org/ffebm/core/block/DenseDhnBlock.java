@@ -43,6 +43,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M
     // buffers, batch rows
     private final M[] drive, diff, mean;
     private final List<M> diffList, meanList; // views of diff and mean for the products
+    private final List<M> plusList, minusList; // layers 1..L of plus and minus, for the state read-out
     private final M inputDrive;
     private final DhnRelaxation.Drive<M> driveFn = this::computeDrive;
     private final Parallel.RangeTask[] weightGradTasks;
@@ -101,6 +102,8 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M
         mean = newBuffers();
         diffList = Arrays.asList(diff);
         meanList = Arrays.asList(mean);
+        plusList = Arrays.asList(plus).subList(1, layers + 1);
+        minusList = Arrays.asList(minus).subList(1, layers + 1);
         inputDrive = ops.zeros(0, sizes[1]);
         gradU = ops.zeros(0, sizes[0]);
         weightGradTasks = new Parallel.RangeTask[layers + 1];
@@ -222,6 +225,12 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M
         } else {
             subtractNudge(v, r0, r1);
         }
+    }
+
+    /** Layers 1..L of the last nudged phase of this sign (the EP estimate reads nothing else of the block). */
+    @Override
+    public List<M> nudgedStates(boolean positive) {
+        return positive ? plusList : minusList;
     }
 
     /** ∇θ from the differences, then the per-sample EP factors for the products (stochastic pulse trains). */

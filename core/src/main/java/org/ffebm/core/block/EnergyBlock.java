@@ -54,6 +54,22 @@ public interface EnergyBlock<M extends ReshapeMatrix> extends Substrate {
     SettleResult relaxNudged(boolean positive, M nudge);
 
     /**
+     * The layers of the last nudged phase of this sign, which leave the block for the digital EP estimate: the
+     * scheduler converts them in place through the block's ADC, then calls {@link #nudgedStatesConverted}. Empty by
+     * default (a block whose estimate needs no states from outside).
+     *
+     * @param positive the phase's sign
+     * @return the block's own buffers (batch rows), one per layer
+     */
+    default List<M> nudgedStates(boolean positive) {
+        return List.of();
+    }
+
+    /** Called after the scheduler converted {@link #nudgedStates}: the block refreshes what it derived from them. */
+    default void nudgedStatesConverted(boolean positive) {
+    }
+
+    /**
      * The transpose read of ∇u = dS₁·W₁ (a phase of its own on a substrate), after the nudged phases; read the
      * result, before any ADC, with {@link #inputGradient()}.
      */

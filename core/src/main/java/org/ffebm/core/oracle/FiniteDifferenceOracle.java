@@ -18,7 +18,7 @@ import org.ffebm.core.schedule.Scheduler;
 /**
  * The gradient of the batch-mean loss of any float64 ff-EBM by central finite differences of the loss, with a full
  * re-relaxation after each perturbation (DESIGN §2, "Correctness oracle"; STYLE 12). It runs nothing but the model's
- * own forward pass ({@link FfEbm#forward} in training mode, then {@link org.ffebm.core.loss.Loss#evaluate}), so it is
+ * own forward pass ({@link Scheduler#forward} in training mode, then {@link org.ffebm.core.loss.Loss#evaluate}), so it is
  * independent of every backward path: EP's nudged phases, the digital blocks' vector-Jacobian products, the chaining
  * of {@link org.ffebm.core.eqprop.HybridGradient}. It therefore covers what {@link GradientOracle} cannot copy:
  * convolutional energy blocks, pooling, batch normalisation with batch statistics. Its accuracy is that of the

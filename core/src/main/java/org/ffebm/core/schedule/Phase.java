@@ -7,7 +7,8 @@ import java.util.Locale;
  * block. A forward pass runs, for each energy block k: {@link #DIGITAL_FORWARD} of Fₖ, {@link #DAC_INPUT},
  * {@link #RELAX_FREE}, {@link #ADC_OUTPUT}; then the read-out's {@link #DIGITAL_FORWARD} and the {@link #LOSS}. The
  * backward pass runs the read-out's {@link #DIGITAL_BACKWARD}, then for k = K..1: {@link #DAC_NUDGE} and
- * {@link #RELAX_NUDGE_PLUS}, {@link #DAC_NUDGE} and {@link #RELAX_NUDGE_MINUS} (centred estimator),
+ * {@link #RELAX_NUDGE_PLUS} and {@link #ADC_STATES}, {@link #DAC_NUDGE}, {@link #RELAX_NUDGE_MINUS} and
+ * {@link #ADC_STATES} (centred estimator; no state read-out for a block that updates in the array),
  * {@link #READ_INPUT_GRADIENT} and {@link #ADC_INPUT_GRADIENT}, {@link #EP_ESTIMATE}, and Fₖ's
  * {@link #DIGITAL_BACKWARD}. The update runs {@link #OPTIMISER_STEP} then {@link #ANALOG_UPDATE} per energy block.
  */
@@ -28,6 +29,8 @@ public enum Phase {
     RELAX_NUDGE_PLUS,
     /** The −β nudged relaxation (centred estimator). */
     RELAX_NUDGE_MINUS,
+    /** ADC of a nudged phase's states, which the digital EP estimate reads (once per nudged phase). */
+    ADC_STATES,
     /** The transpose read ∇u = dS₁·W₁. */
     READ_INPUT_GRADIENT,
     /** ADC of ∇u. */

@@ -257,6 +257,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
         if (tracing) {
             emitRelax(e, Phase.RELAX_NUDGE_PLUS, batch, r);
         }
+        readOutStates(e, boundary, true, batch);
         if (ep.estimator() == EpSettings.Estimator.CENTERED) {
             nudge = boundary.dacNudge(delta, -ep.beta());
             if (tracing) {
@@ -266,6 +267,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
             if (tracing) {
                 emitRelax(e, Phase.RELAX_NUDGE_MINUS, batch, minus);
             }
+            readOutStates(e, boundary, false, batch);
             r = r.merge(minus);
         }
         if (needBelow) {
@@ -283,7 +285,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
                             figures.readEnergyPj(reads), figures.relaxTimeNs(batch));
                 }
             }
-            boundary.adcInputGradientInPlace(gradU);
+            boundary.adcInPlace(gradU);
             if (tracing) {
                 emitAdc(e, Phase.ADC_INPUT_GRADIENT, boundary, batch,
                         (long) batch * gradU.getNumCols() * cost.inputTileRows(e.weightShapes()));
@@ -295,6 +297,29 @@ public final class Scheduler<M extends ReshapeMatrix> {
             emitDigital(e.name(), Phase.EP_ESTIMATE, batch, "fp32", macs, 0);
         }
         return r;
+    }
+
+    /**
+     * The nudged states leave the block for the digital EP estimate through its ADC, unless the block forms its update
+     * in the array (the states then never leave it).
+     */
+    private void readOutStates(EnergyBlock<M> e, Boundary<M> boundary, boolean positive, int batch) {
+        if (e.updatesInArray()) {
+            return;
+        }
+        List<M> states = e.nudgedStates(positive);
+        if (states.isEmpty()) {
+            return;
+        }
+        long values = 0;
+        for (M s : states) {
+            boundary.adcInPlace(s);
+            values += (long) s.getNumRows() * s.getNumCols();
+        }
+        e.nudgedStatesConverted(positive);
+        if (tracing) {
+            emitAdc(e, Phase.ADC_STATES, boundary, batch, values);
+        }
     }
 
     private M digitalBackward(FeedforwardBlock<M> f, M gradOut, double scale, boolean needInputGrad, int batch) {

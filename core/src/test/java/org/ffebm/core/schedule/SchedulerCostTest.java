@@ -77,7 +77,7 @@ class SchedulerCostTest {
                 }
 
                 @Override
-                public void adcInputGradientInPlace(DMatrixRMaj gradU) {
+                public void adcInPlace(DMatrixRMaj gradU) {
                 }
             };
             return new WeightProducts<>() {
@@ -171,12 +171,14 @@ class SchedulerCostTest {
         assertEquals(24, energy(m, Phase.READ_INPUT_GRADIENT), 1e-9);
         assertEquals(20, time(m, Phase.READ_INPUT_GRADIENT), 1e-9);
         assertEquals(6 * 16, energy(m, Phase.ADC_INPUT_GRADIENT), 1e-9);
+        // the nudged states read out for the estimate: 2 samples x 2 neurons after each of the two nudged phases
+        assertEquals(2 * 4 * 16, energy(m, Phase.ADC_STATES), 1e-9);
         // EP estimate 2 x 6 MACs; loss 2 x 2; SGD with momentum 2 MACs per parameter, 12 + 8 parameters
         assertEquals(12, energy(m, Phase.EP_ESTIMATE), 1e-9);
         assertEquals(4, energy(m, Phase.LOSS), 1e-9);
         assertEquals(2 * 20, energy(m, Phase.OPTIMISER_STEP), 1e-9);
         assertEquals(0, energy(m, Phase.ANALOG_UPDATE), 1e-9, "no substrate, no pulses");
-        assertEquals(18 + 18 + 96 + 64 + 128 + 120 + 72 + 72 + 24 + 96 + 12 + 4 + 40, total(m), 1e-9);
+        assertEquals(18 + 18 + 96 + 64 + 128 + 120 + 72 + 72 + 128 + 24 + 96 + 12 + 4 + 40, total(m), 1e-9);
     }
 
     @Test
@@ -187,7 +189,8 @@ class SchedulerCostTest {
         assertEquals(4 * 256, energy(eight, Phase.ADC_OUTPUT), 1e-9);
         assertEquals(6 * 256, energy(eight, Phase.ADC_INPUT_GRADIENT), 1e-9);
         assertEquals(8, eight.get(Phase.ADC_OUTPUT).get(0).bits());
-        assertEquals((4 + 6) * (256 - 16), total(eight) - total(four), 1e-9, "nothing else moved");
+        assertEquals(2 * 4 * 256, energy(eight, Phase.ADC_STATES), 1e-9);
+        assertEquals((4 + 6 + 8) * (256 - 16), total(eight) - total(four), 1e-9, "nothing else moved");
     }
 
     @Test
@@ -227,8 +230,8 @@ class SchedulerCostTest {
     void aBlockPlacedOnTheCoProcessorHasNoConversionsAndPaysMacs() {
         Map<Phase, List<TraceEvent>> m = step(new CostModel(figures(10, List.of("E1")), 512, 512, 2), 5, 3,
                 WeightProducts.gemm());
-        for (Phase p : List.of(Phase.DAC_INPUT, Phase.ADC_OUTPUT, Phase.DAC_NUDGE, Phase.ADC_INPUT_GRADIENT,
-                Phase.ANALOG_UPDATE)) {
+        for (Phase p : List.of(Phase.DAC_INPUT, Phase.ADC_OUTPUT, Phase.DAC_NUDGE, Phase.ADC_STATES,
+                Phase.ADC_INPUT_GRADIENT, Phase.ANALOG_UPDATE)) {
             assertTrue(!m.containsKey(p), p + " should not happen on the co-processor");
         }
         // free: 2 samples x 5 steps x 6 weights = 60 MACs, 60 ns
