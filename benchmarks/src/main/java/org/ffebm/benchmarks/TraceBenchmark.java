@@ -76,7 +76,7 @@ public class TraceBenchmark extends BenchDefaults {
 
     /**
      * The DHN layer sizes ({@code ffebm.model.layers}). With {@code -p layers=8 -p batch=8} the step shrinks to tens of
-     * microseconds while a step still has the same 14 phases, so the tracing work per step (events built, counted,
+     * microseconds while a step still has the same phases, so the tracing work per step (events built, counted,
      * costed and written) stands out of the noise in absolute terms; divided by the default step's time it bounds
      * the default step's overhead more tightly than the default step's own error bars can.
      */

@@ -20,7 +20,8 @@ import org.ffebm.core.config.CostConfig;
  *   <li>the ∇u read: B·d·|W₁|·P₁ device reads, B·{@code relax-step-ns}.</li>
  *   <li>DAC of u and ADC of ∇u: every tile row of W₁ has its own converters on its columns, so
  *       B·|u|·⌈rows(W₁)/R_tile⌉ conversions (the partial sums of ∇u from each tile row are converted, then added
- *       digitally: those adds are not counted); DAC of each nudge and ADC of the output: B·|s_L| conversions. Energy
+ *       digitally: those adds are not counted); DAC of each nudge and ADC of the output: B·|s_L| conversions; ADC of
+ *       the states after each nudged phase: B·Σₗ|sₗ|. Energy
  *       per conversion from the bits (the converter's, or {@code ideal-converter-bits} for an ideal one); time
  *       B·{@code dac-ns} or B·{@code adc-ns}: the converters of one crossing work in parallel, samples one after
  *       another.</li>
