@@ -312,7 +312,8 @@ public final class Scheduler<M extends ReshapeMatrix> {
             return;
         }
         long values = 0;
-        for (M s : states) {
+        for (int l = 0; l < states.size(); l++) {     // indexed: no iterator per phase
+            M s = states.get(l);
             boundary.adcInPlace(s);
             values += (long) s.getNumRows() * s.getNumCols();
         }
