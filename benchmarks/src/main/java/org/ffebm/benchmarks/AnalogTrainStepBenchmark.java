@@ -4,7 +4,6 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.ffebm.analog.crossbar.AnalogBlocks;
-import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
@@ -73,11 +72,8 @@ public class AnalogTrainStepBenchmark extends BenchDefaults {
     @Benchmark
     public double trainingStep() {
         HybridGradient.zeroGradients(trainer.model());
-        HybridGradient.Result r = HybridGradient.compute(trainer.model(), x, y, trainer.config().ep().settings(), grad);
-        trainer.optimizer().step();
-        for (EnergyBlock<FMatrixRMaj> b : trainer.model().energy()) {
-            b.stepAppliedInPlace(trainer.optimizer().lr(b.name()));
-        }
+        HybridGradient.Result r = trainer.scheduler().gradient(x, y, trainer.config().ep().settings(), grad);
+        trainer.scheduler().update(trainer.optimizer());
         return r.lossSum();
     }
 }

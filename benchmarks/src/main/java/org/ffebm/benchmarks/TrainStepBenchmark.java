@@ -65,8 +65,8 @@ public class TrainStepBenchmark extends BenchDefaults {
     @Benchmark
     public double trainingStep() {
         HybridGradient.zeroGradients(trainer.model());
-        HybridGradient.Result r = HybridGradient.compute(trainer.model(), x, y, trainer.config().ep().settings(), grad);
-        trainer.optimizer().step();
+        HybridGradient.Result r = trainer.scheduler().gradient(x, y, trainer.config().ep().settings(), grad);
+        trainer.scheduler().update(trainer.optimizer());
         return r.lossSum();
     }
 }
