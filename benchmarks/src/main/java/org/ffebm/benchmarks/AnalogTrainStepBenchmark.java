@@ -1,14 +1,11 @@
 package org.ffebm.benchmarks;
 
 import java.util.Properties;
-import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.ffebm.analog.crossbar.AnalogBlocks;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
-import org.ffebm.core.data.Dataset;
-import org.ffebm.core.data.FashionMnist;
 import org.ffebm.core.eqprop.HybridGradient;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.Kernels;
@@ -57,10 +54,8 @@ public class AnalogTrainStepBenchmark extends BenchDefaults {
             c = c.withModules(AnalogBlocks.resolve(device, new Properties()));
             trainer = new Trainer(c, ops, shape, AnalogBlocks.factory(c.modules(), c.train().seed()));
         }
-        Dataset train = FashionMnist.embedded().train();
-        int[] order = Dataset.shuffledOrder(train.size(), new SplittableRandom(7));
         y = new int[128];
-        x = train.copyBatch(order, 0, 128, null, y);
+        x = embeddedBatch(128, y);
         grad = new FMatrixRMaj(128, 10);
     }
 

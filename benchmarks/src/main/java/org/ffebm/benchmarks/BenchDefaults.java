@@ -1,6 +1,10 @@
 package org.ffebm.benchmarks;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.ejml.data.FMatrixRMaj;
+import org.ffebm.core.data.Dataset;
+import org.ffebm.core.data.FashionMnist;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -26,4 +30,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
 @Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--add-modules", "jdk.incubator.vector"})
 public abstract class BenchDefaults {
+
+    /**
+     * The first {@code batch} images of the embedded Fashion-MNIST training subset in a fixed shuffled order (seed 7),
+     * the input every training-step benchmark uses.
+     *
+     * @param y (Output) the labels, length batch
+     */
+    static FMatrixRMaj embeddedBatch(int batch, int[] y) {
+        Dataset train = FashionMnist.embedded().train();
+        int[] order = Dataset.shuffledOrder(train.size(), new SplittableRandom(7));
+        return train.copyBatch(order, 0, batch, null, y);
+    }
 }

@@ -15,8 +15,6 @@ import org.ffebm.core.block.RelaxSettings;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
-import org.ffebm.core.data.Dataset;
-import org.ffebm.core.data.FashionMnist;
 import org.ffebm.core.eqprop.HybridGradient;
 import org.ffebm.core.model.EnergyBlockFactory;
 import org.ffebm.core.tensor.F32Ops;
@@ -75,10 +73,8 @@ public class ConvBenchmark extends BenchDefaults {
         Shape shape = new Shape(1, 28, 28);
         trainer = new Trainer(c, ops, shape, EnergyBlockFactory.dense(),
                 new DigitalBlocks<>(DigitalConfig.of(c.modules())));
-        Dataset train = FashionMnist.embedded().train();
-        int[] order = Dataset.shuffledOrder(train.size(), new SplittableRandom(7));
         y = new int[64];
-        x = train.copyBatch(order, 0, 64, null, y);
+        x = embeddedBatch(64, y);
         grad = new FMatrixRMaj(64, 10);
         List<ConvLayer> layers = ConvLayer.of(3, new int[] {16, 32, 32, 64}, "m-m-");
         block = new ConvDhnBlock<>(ops, "eb1", shape, layers, new RelaxSettings(5, 5, 0.0,

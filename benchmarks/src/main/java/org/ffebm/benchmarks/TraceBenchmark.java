@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.ffebm.core.block.EpSettings;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
-import org.ffebm.core.data.Dataset;
-import org.ffebm.core.data.FashionMnist;
 import org.ffebm.core.eqprop.HybridGradient;
 import org.ffebm.core.optim.Optimizer;
 import org.ffebm.core.schedule.CostLedger;
@@ -116,10 +113,8 @@ public class TraceBenchmark extends BenchDefaults {
         scheduler = trainer.scheduler();
         optimizer = trainer.optimizer();
         ep = trainer.config().ep().settings();
-        Dataset train = FashionMnist.embedded().train();
-        int[] order = Dataset.shuffledOrder(train.size(), new SplittableRandom(7));
         y = new int[batch];
-        x = train.copyBatch(order, 0, batch, null, y);
+        x = embeddedBatch(batch, y);
         grad = new FMatrixRMaj(batch, 10);
     }
 

@@ -1,12 +1,9 @@
 package org.ffebm.benchmarks;
 
-import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.ffebm.core.block.Shape;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
-import org.ffebm.core.data.Dataset;
-import org.ffebm.core.data.FashionMnist;
 import org.ffebm.core.eqprop.HybridGradient;
 import org.ffebm.core.tensor.F32Ops;
 import org.ffebm.core.tensor.Kernels;
@@ -50,10 +47,8 @@ public class TrainStepBenchmark extends BenchDefaults {
         RunConfig c = defaults.withTrain(new TrainConfig(t.epochs(), batch, t.seed(), threads, 0, 0, kernel, ""));
         parallel = Parallel.of(threads);
         trainer = new Trainer(c, new F32Ops(Kernels.byName(kernel), parallel), new Shape(1, 28, 28));
-        Dataset train = FashionMnist.embedded().train();
-        int[] order = Dataset.shuffledOrder(train.size(), new SplittableRandom(7));
         y = new int[batch];
-        x = train.copyBatch(order, 0, batch, null, y);
+        x = embeddedBatch(batch, y);
         grad = new FMatrixRMaj(batch, 10);
     }
 
