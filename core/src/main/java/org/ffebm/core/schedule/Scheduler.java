@@ -311,13 +311,18 @@ public final class Scheduler<M extends ReshapeMatrix> {
         if (states.isEmpty()) {
             return;
         }
+        boolean converters = boundary != Boundary.none();
         long values = 0;
         for (int l = 0; l < states.size(); l++) {     // indexed: no iterator per phase
             M s = states.get(l);
-            boundary.adcInPlace(s);
+            if (converters) {
+                boundary.adcInPlace(s);
+            }
             values += (long) s.getNumRows() * s.getNumCols();
         }
-        e.nudgedStatesConverted(positive);
+        if (converters) {
+            e.nudgedStatesConverted(positive);      // nothing changed without converters: nothing to re-derive
+        }
         if (tracing) {
             emitAdc(e, Phase.ADC_STATES, boundary, batch, values);
         }
