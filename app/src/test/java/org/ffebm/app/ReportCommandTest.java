@@ -189,13 +189,7 @@ class ReportCommandTest {
 
     /** Exit 2, one line naming the problem, nothing on standard output, no chart in RUN_DIR or --out. */
     private static void assertBadInput(Cli.Result r, String expected, Path... dirs) {
-        assertEquals(2, r.code(), r.toString());
-        String[] lines = r.errLines();
-        assertEquals(1, lines.length, "one line on stderr: " + r);
-        assertTrue(lines[0].startsWith("ffebm: "), r.toString());
-        assertTrue(lines[0].contains(expected), "expected '" + expected + "' in: " + lines[0]);
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
-        assertEquals("", r.out(), r.toString());
+        Cli.assertUsageError(r, expected);
         for (Path d : dirs) {
             for (String png : new String[] {"energy.png", "timeline.png"}) {
                 assertFalse(Files.exists(d.resolve(png)), png + " written to " + d);

@@ -35,13 +35,7 @@ class TrainErrorsTest {
     }
 
     private void assertUsageError(Cli.Result r, String expected) throws IOException {
-        assertEquals(2, r.code(), r.toString());
-        String[] lines = r.errLines();
-        assertEquals(1, lines.length, "one line on stderr: " + r);
-        assertTrue(lines[0].startsWith("ffebm: "), r.toString());
-        assertTrue(lines[0].contains(expected), "expected '" + expected + "' in: " + lines[0]);
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
-        assertEquals("", r.out(), r.toString());
+        Cli.assertUsageError(r, expected);
         assertFalse(Files.exists(tmp.resolve("out")), "no output directory");
         assertFalse(Files.exists(tmp.resolve("out.partial")), "no partial output directory");
     }
