@@ -127,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "RUN_DIR", order = 13,
             description = "Continues RUN_DIR.partial after a crash, or a finished RUN_DIR with a larger --epochs, from "
-                    + "its checkpoint; only --epochs, --threads, --quiet and --force may be given with it. An "
+                    + "its checkpoint; only --epochs, --threads, --trace, --quiet and --force may be given with it. An "
                     + "interrupted run continues bit for bit; extending a finished one reschedules a cosine learning "
                     + "rate. Defaults to none.")
     Path resume;
@@ -135,7 +135,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "FILE", order = 14,
             description = "Writes every phase of every training step and evaluation (block, phase, operation counts, "
                     + "modelled energy and time) to FILE: JSON lines when the name ends in .jsonl or .json, CSV "
-                    + "otherwise. The run's cost summary is written either way. Defaults to none.")
+                    + "otherwise; with --resume the events are appended to FILE. The run's cost summary is written either way. "
+                    + "Defaults to none.")
     Path trace;
 
     @Option(names = {"-q", "--quiet"}, order = 15,
@@ -235,7 +236,7 @@ final class TrainCommand implements Callable<Integer> {
         addIf(bad, out != null, "--out");
         if (!bad.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--resume takes the configuration from the checkpoint; "
-                    + String.join(", ", bad) + " cannot be given with it (only --epochs, --threads, --quiet, --force)");
+                    + String.join(", ", bad) + " cannot be given with it (only --epochs, --threads, --trace, --quiet, --force)");
         }
         checkFlags();
         RunDir dir = RunDir.forResume(resume, force);
@@ -378,7 +379,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             if (trace != null) {
                 try {
-                    traceFile = new TraceFile(trace, false);
+                    traceFile = new TraceFile(trace, resume != null);   // a resumed run continues its trace
                 } catch (IOException e) {
                     throw new CommandFailure(Main.EXIT_FAILURE, "cannot write the trace " + trace + ": "
                             + Main.describe(e), e);

@@ -473,4 +473,21 @@ class TrainRunTest {
         assertTrue(r.err().contains("ffebm.train.augment"), r.err());
         assertFalse(Files.exists(out) || Files.exists(tmp.resolve("aug-bad.partial")), "nothing written");
     }
+
+    /** A resumed run with --trace appends to the trace: the same events as an uninterrupted traced run, one header. */
+    @Test
+    void aResumedRunAppendsToItsTrace() throws IOException {
+        Path straightTrace = tmp.resolve("straight-trace.csv");
+        assertEquals(0, Cli.run(tiny(tmp.resolve("trace-straight"), "--threads", "1", "--trace",
+                straightTrace.toString())).code());
+        Path trace = tmp.resolve("resumed-trace.csv");
+        assertEquals(1, Cli.run(tiny(tmp.resolve("trace-stopped"), "--threads", "1", "--trace", trace.toString(),
+                "--stop-after", "1")).code());
+        Cli.Result r = Cli.run("train", "--resume", tmp.resolve("trace-stopped.partial").toString(), "--quiet",
+                "--trace", trace.toString());
+        assertEquals(0, r.code(), r.toString());
+        List<String> lines = Files.readAllLines(trace);
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("context,")).count(), "one header");
+        assertEquals(Files.readAllLines(straightTrace).size(), lines.size(), "every event of both epochs");
+    }
 }

@@ -16,19 +16,19 @@ import java.util.Map;
 public final class CostLedger implements TraceSink {
 
     /** The sums of one (context, block, phase). */
-    public static final class Row {
-        private final String context;
-        private final String block;
-        private final Phase phase;
-        private final Domain domain;
-        private double energyPj;
-        private double timeNs;
-        private long macs;
-        private long bytes;
-        private long deviceReads;
-        private long conversions;
-        private long pulses;
-        private long relaxSteps;
+    private static final class Row {
+        final String context;
+        final String block;
+        final Phase phase;
+        final Domain domain;
+        double energyPj;
+        double timeNs;
+        long macs;
+        long bytes;
+        long deviceReads;
+        long conversions;
+        long pulses;
+        long relaxSteps;
 
         Row(String context, String block, Phase phase, Domain domain) {
             this.context = context;
@@ -46,54 +46,6 @@ public final class CostLedger implements TraceSink {
             conversions += e.conversions();
             pulses += e.pulses();
             relaxSteps += e.relaxSteps();
-        }
-
-        public String context() {
-            return context;
-        }
-
-        public String block() {
-            return block;
-        }
-
-        public Phase phase() {
-            return phase;
-        }
-
-        public Domain domain() {
-            return domain;
-        }
-
-        public double energyPj() {
-            return energyPj;
-        }
-
-        public double timeNs() {
-            return timeNs;
-        }
-
-        public long macs() {
-            return macs;
-        }
-
-        public long bytes() {
-            return bytes;
-        }
-
-        public long deviceReads() {
-            return deviceReads;
-        }
-
-        public long conversions() {
-            return conversions;
-        }
-
-        public long pulses() {
-            return pulses;
-        }
-
-        public long relaxSteps() {
-            return relaxSteps;
         }
     }
 
@@ -137,11 +89,6 @@ public final class CostLedger implements TraceSink {
     /** Samples of the inference passes seen. */
     public long inferenceSamples() {
         return inferenceSamples;
-    }
-
-    /** Every (context, block, phase) row, in order of first appearance (sums, not means). */
-    public List<Row> rows() {
-        return Collections.unmodifiableList(new ArrayList<>(rows.values()));
     }
 
     /** The events of the last training step seen (the step in progress, if it has events). */

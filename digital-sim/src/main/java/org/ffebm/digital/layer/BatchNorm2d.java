@@ -38,7 +38,7 @@ import org.ffebm.core.tensor.TensorOps;
  *
  * @param <M> the matrix type of the back end
  */
-public final class BatchNorm2d<M extends ReshapeMatrix> implements FeedforwardBlock<M>, DigitalCost {
+public final class BatchNorm2d<M extends ReshapeMatrix> implements FeedforwardBlock<M> {
 
     /** PyTorch's default ε. */
     public static final double DEFAULT_EPS = 1e-5;
@@ -305,11 +305,5 @@ public final class BatchNorm2d<M extends ReshapeMatrix> implements FeedforwardBl
     @Override
     public long macsPerSample() {
         return shape.size();
-    }
-
-    /** 4·2·c·h·w. */
-    @Override
-    public long bytesPerSample() {
-        return DigitalCost.activationBytes(shape, shape, FP32_BYTES);
     }
 }

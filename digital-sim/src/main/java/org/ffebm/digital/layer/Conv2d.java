@@ -29,7 +29,7 @@ import org.ffebm.core.tensor.TensorOps;
  *
  * @param <M> the matrix type of the back end
  */
-public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M>, DigitalCost {
+public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M> {
 
     private final TensorOps<M> ops;
     private final String name;
@@ -159,11 +159,5 @@ public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M
     @Override
     public long macsPerSample() {
         return (long) outShape.size() * geometry.patchSize();
-    }
-
-    /** 4·(c·h·w + k·h'·w'). */
-    @Override
-    public long bytesPerSample() {
-        return DigitalCost.activationBytes(inputShape(), outputShape(), FP32_BYTES);
     }
 }

@@ -18,7 +18,7 @@ import org.ffebm.core.tensor.TensorOps;
  *
  * @param <M> the matrix type of the back end
  */
-public abstract sealed class Pool2d<M extends ReshapeMatrix> implements FeedforwardBlock<M>, DigitalCost
+public abstract sealed class Pool2d<M extends ReshapeMatrix> implements FeedforwardBlock<M>
         permits MaxPool2d, AvgPool2d {
 
     final TensorOps<M> ops;
@@ -106,11 +106,5 @@ public abstract sealed class Pool2d<M extends ReshapeMatrix> implements Feedforw
     @Override
     public final List<Param<M>> params() {
         return List.of();
-    }
-
-    /** 4·(c·h·w + c·h'·w'). */
-    @Override
-    public final long bytesPerSample() {
-        return DigitalCost.activationBytes(inputShape(), outputShape(), FP32_BYTES);
     }
 }

@@ -29,7 +29,7 @@ import org.ffebm.digital.format.NumberFormat;
  *
  * @param <M> the matrix type of the back end
  */
-public final class Quantized<M extends ReshapeMatrix> implements FeedforwardBlock<M>, DigitalCost {
+public final class Quantized<M extends ReshapeMatrix> implements FeedforwardBlock<M> {
 
     private final TensorOps<M> ops;
     private final FeedforwardBlock<M> inner;
@@ -151,6 +151,6 @@ public final class Quantized<M extends ReshapeMatrix> implements FeedforwardBloc
     /** 4·in + bytesPerValue·out. */
     @Override
     public long bytesPerSample() {
-        return (long) inputShape().size() * FP32_BYTES + (long) outputShape().size() * format.bytesPerValue();
+        return 4L * inputShape().size() + (long) outputShape().size() * format.bytesPerValue();
     }
 }

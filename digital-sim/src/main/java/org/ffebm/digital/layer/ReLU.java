@@ -17,7 +17,7 @@ import org.ffebm.core.tensor.TensorOps;
  *
  * @param <M> the matrix type of the back end
  */
-public final class ReLU<M extends ReshapeMatrix> implements FeedforwardBlock<M>, DigitalCost {
+public final class ReLU<M extends ReshapeMatrix> implements FeedforwardBlock<M> {
 
     private final TensorOps<M> ops;
     private final String name;
@@ -103,11 +103,5 @@ public final class ReLU<M extends ReshapeMatrix> implements FeedforwardBlock<M>,
     @Override
     public long macsPerSample() {
         return 0;
-    }
-
-    /** 4·2·c·h·w. */
-    @Override
-    public long bytesPerSample() {
-        return DigitalCost.activationBytes(shape, shape, FP32_BYTES);
     }
 }

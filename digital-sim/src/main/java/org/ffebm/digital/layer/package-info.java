@@ -29,7 +29,8 @@
  * state, checks and workspaces; products go through the back end's kernels.
  *
  * <p>{@link org.ffebm.digital.layer.ConvKernel} exposes the convolution and its adjoint (transposed convolution) on
- * their own, for convolutional energy blocks. Every layer implements {@link org.ffebm.digital.layer.DigitalCost}.
+ * their own, for convolutional energy blocks. Every layer gives its MACs per sample for the cost model (and keeps
+ * {@link org.ffebm.core.block.FeedforwardBlock#bytesPerSample()}'s fp32 activation traffic, except {@code Quantized}).
  *
  * <p>Errors: constructors throw {@link java.lang.IllegalArgumentException} naming the block, the parameter and the
  * value; {@code forward} and {@code backward} throw {@link org.ffebm.core.tensor.ShapeMismatchException} (an IAE)
