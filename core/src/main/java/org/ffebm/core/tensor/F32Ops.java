@@ -261,24 +261,27 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
             final int xb = b * in;
             int q = b * ho * wo * patch;
             for (int oh = 0; oh < ho; oh++) {
+                final int ih0 = oh * s - p;
+                final boolean rowsInside = ih0 >= 0 && ih0 + k <= h;
                 for (int ow = 0; ow < wo; ow++) {
                     final int iw0 = ow * s - p;
+                    if (rowsInside && iw0 >= 0 && iw0 + k <= w) {
+                        q = im2colInterior(xd, xb + ih0 * w + iw0, h * w, w, channels, k, cd, q);
+                        continue;
+                    }
+                    // a patch over the border: zeros, then the rows [ilo, ihi) and columns [jlo, jhi) inside
+                    final int ilo = Math.max(0, -ih0), ihi = Math.min(k, h - ih0);
+                    final int jlo = Math.max(0, -iw0), jhi = Math.min(k, w - iw0);
+                    java.util.Arrays.fill(cd, q, q + patch, 0f);
                     for (int c = 0; c < channels; c++) {
-                        for (int i = 0; i < k; i++) {
-                            final int ih = oh * s - p + i;
-                            if (ih < 0 || ih >= h) {
-                                for (int j = 0; j < k; j++) {
-                                    cd[q++] = 0f;
-                                }
-                                continue;
-                            }
-                            final int xr = xb + (c * h + ih) * w;
-                            for (int j = 0; j < k; j++) {
-                                final int iw = iw0 + j;
-                                cd[q++] = iw >= 0 && iw < w ? xd[xr + iw] : 0f;
+                        for (int i = ilo; i < ihi; i++) {
+                            final int xr = xb + (c * h + ih0 + i) * w + iw0, cr = q + (c * k + i) * k;
+                            for (int j = jlo; j < jhi; j++) {
+                                cd[cr + j] = xd[xr + j];
                             }
                         }
                     }
+                    q += patch;
                 }
             }
         }
@@ -302,27 +305,90 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
             }
             int q = b * ho * wo * patch;
             for (int oh = 0; oh < ho; oh++) {
+                final int ih0 = oh * s - p;
+                final boolean rowsInside = ih0 >= 0 && ih0 + k <= h;
                 for (int ow = 0; ow < wo; ow++) {
                     final int iw0 = ow * s - p;
+                    if (rowsInside && iw0 >= 0 && iw0 + k <= w) {
+                        q = col2imInterior(cd, q, xd, xb + ih0 * w + iw0, h * w, w, channels, k);
+                        continue;
+                    }
+                    // a patch over the border: only its rows [ilo, ihi) and columns [jlo, jhi) land in x
+                    final int ilo = Math.max(0, -ih0), ihi = Math.min(k, h - ih0);
+                    final int jlo = Math.max(0, -iw0), jhi = Math.min(k, w - iw0);
                     for (int c = 0; c < channels; c++) {
-                        for (int i = 0; i < k; i++) {
-                            final int ih = oh * s - p + i;
-                            if (ih < 0 || ih >= h) {
-                                q += k;
-                                continue;
-                            }
-                            final int xr = xb + (c * h + ih) * w;
-                            for (int j = 0; j < k; j++, q++) {
-                                final int iw = iw0 + j;
-                                if (iw >= 0 && iw < w) {
-                                    xd[xr + iw] += cd[q];
-                                }
+                        for (int i = ilo; i < ihi; i++) {
+                            final int xr = xb + (c * h + ih0 + i) * w + iw0, cr = q + (c * k + i) * k;
+                            for (int j = jlo; j < jhi; j++) {
+                                xd[xr + j] += cd[cr + j];
                             }
                         }
                     }
+                    q += patch;
                 }
             }
         }
+    }
+
+    /**
+     * One im2col row for a patch wholly inside the image (no padding to test), starting at x offset {@code x0}: the
+     * same values in the same order as the general loop; k = 3 unrolled. Returns the next write position.
+     */
+    private static int im2colInterior(float[] xd, int x0, int plane, int w, int channels, int k, float[] cd, int q) {
+        if (k == 3) {
+            for (int c = 0, r = x0; c < channels; c++, r += plane) {
+                final int r1 = r + w, r2 = r1 + w;
+                cd[q] = xd[r];
+                cd[q + 1] = xd[r + 1];
+                cd[q + 2] = xd[r + 2];
+                cd[q + 3] = xd[r1];
+                cd[q + 4] = xd[r1 + 1];
+                cd[q + 5] = xd[r1 + 2];
+                cd[q + 6] = xd[r2];
+                cd[q + 7] = xd[r2 + 1];
+                cd[q + 8] = xd[r2 + 2];
+                q += 9;
+            }
+            return q;
+        }
+        for (int c = 0, r = x0; c < channels; c++, r += plane) {
+            for (int i = 0, ri = r; i < k; i++, ri += w) {
+                System.arraycopy(xd, ri, cd, q, k);
+                q += k;
+            }
+        }
+        return q;
+    }
+
+    /**
+     * col2im of one row whose patch lies wholly inside the image: the same additions in the same order as the general
+     * loop (so the same bits); k = 3 unrolled. Returns the next read position.
+     */
+    private static int col2imInterior(float[] cd, int q, float[] xd, int x0, int plane, int w, int channels, int k) {
+        if (k == 3) {
+            for (int c = 0, r = x0; c < channels; c++, r += plane) {
+                final int r1 = r + w, r2 = r1 + w;
+                xd[r] += cd[q];
+                xd[r + 1] += cd[q + 1];
+                xd[r + 2] += cd[q + 2];
+                xd[r1] += cd[q + 3];
+                xd[r1 + 1] += cd[q + 4];
+                xd[r1 + 2] += cd[q + 5];
+                xd[r2] += cd[q + 6];
+                xd[r2 + 1] += cd[q + 7];
+                xd[r2 + 2] += cd[q + 8];
+                q += 9;
+            }
+            return q;
+        }
+        for (int c = 0, r = x0; c < channels; c++, r += plane) {
+            for (int i = 0, ri = r; i < k; i++, ri += w) {
+                for (int j = 0; j < k; j++) {
+                    xd[ri + j] += cd[q++];
+                }
+            }
+        }
+        return q;
     }
 
     @Override

@@ -30,6 +30,7 @@ class ConvOpsTest {
     private static final List<ConvGeometry> CONVS = List.of(
             new ConvGeometry(3, 5, 7, 3, 1, 1),
             new ConvGeometry(2, 6, 4, 5, 1, 2),
+            new ConvGeometry(2, 9, 8, 5, 1, 2),
             new ConvGeometry(1, 7, 5, 3, 2, 0),
             new ConvGeometry(4, 3, 3, 1, 1, 0),
             new ConvGeometry(2, 5, 5, 3, 2, 1));
