@@ -5,36 +5,61 @@ import java.util.Locale;
 import org.ffebm.core.train.EpochMetrics;
 
 /**
- * Training progress on standard error: on a terminal, a bar redrawn in place (carriage return, at most
- * {@value #REDRAWS_PER_SECOND} times a second) with the epoch, the batch, the running loss and accuracy, the throughput
- * and the time left; then, in every case, one line per epoch with the test figures. When the output is not a terminal
- * or the bar is turned off, only the per-epoch lines are written (no carriage returns in log files).
+ * Training progress on standard error, in one of three {@link Mode}s. On a terminal, a bar redrawn in place (carriage
+ * return, at most {@value #REDRAWS_PER_SECOND} times a second) with the epoch, the batch, the running loss and
+ * accuracy, the throughput and the time left. When the output is not a terminal (a log file, {@code nohup}), the same
+ * figures as a plain line at most once every {@value #LINE_SECONDS} s, so that a long epoch shows it is alive and when
+ * it will end. Then, in every mode, one line per epoch with the test figures.
  */
 final class Progress {
 
+    /** How batches are reported; epochs are reported in every mode. */
+    enum Mode {
+        /** A bar redrawn in place (a terminal). */
+        BAR,
+        /** A plain line at most every {@link #LINE_SECONDS} s (a log file). */
+        LINES,
+        /** Nothing between the epoch lines ({@code --quiet}). */
+        OFF;
+
+        /** BAR on a terminal, LINES otherwise; OFF when quiet. */
+        static Mode of(boolean quiet, boolean interactive) {
+            return quiet ? OFF : interactive ? BAR : LINES;
+        }
+    }
+
     static final int REDRAWS_PER_SECOND = 5;
+    static final int LINE_SECONDS = 60;
     private static final long REDRAW_NANOS = 1_000_000_000L / REDRAWS_PER_SECOND;
     private static final int DEFAULT_COLUMNS = 100;
     /** Room kept for the figures after the bar ("loss 0.1234 acc  98.76% 12,345 samples/s ETA 1:02:03"). */
     private static final int TAIL_ROOM = 56;
 
     private final PrintWriter err;
-    private final boolean bar;
+    private final Mode mode;
     private final int batchSize;
     private final int columns;
+    private final long lineNanos;
     private long lastDraw;
     private int drawnLength;
 
     /**
      * @param err (Output) where to write
-     * @param bar whether to draw the in-place bar (only on a terminal)
+     * @param mode how to report batches
      * @param batchSize samples per batch, for the time left
      */
-    Progress(PrintWriter err, boolean bar, int batchSize) {
+    Progress(PrintWriter err, Mode mode, int batchSize) {
+        this(err, mode, batchSize, LINE_SECONDS * 1_000_000_000L);
+    }
+
+    /** As above, with the least interval between two {@link Mode#LINES} lines (tests use 0: a line per batch). */
+    Progress(PrintWriter err, Mode mode, int batchSize, long lineNanos) {
         this.err = err;
-        this.bar = bar;
+        this.mode = mode;
         this.batchSize = batchSize;
         this.columns = columns();
+        this.lineNanos = lineNanos;
+        this.lastDraw = System.nanoTime();
     }
 
     /** Whether standard error is (most likely) a terminal: the JDK's console test. */
@@ -51,13 +76,16 @@ final class Progress {
         }
     }
 
-    /** Redraws the bar if it is on and the last redraw is old enough (the last batch of an epoch is not forced). */
+    /**
+     * Redraws the bar if it is on and the last redraw is old enough (the last batch of an epoch is not forced), or
+     * writes a line if lines are on and the last one is {@link #LINE_SECONDS} s old.
+     */
     void batch(int epoch, int epochs, int batch, int batches, double loss, double accuracy, double samplesPerSecond) {
-        if (!bar) {
+        if (mode == Mode.OFF) {
             return;
         }
         long now = System.nanoTime();
-        if (drawnLength > 0 && now - lastDraw < REDRAW_NANOS) {
+        if (mode == Mode.LINES ? now - lastDraw < lineNanos : drawnLength > 0 && now - lastDraw < REDRAW_NANOS) {
             return;
         }
         lastDraw = now;
@@ -68,6 +96,11 @@ final class Progress {
                 batches);
         String tail = String.format(Locale.ROOT, " loss %.4f acc %6.2f%% %s samples/s ETA %s", loss, 100 * accuracy,
                 rate(samplesPerSecond), duration(secondsLeft));
+        if (mode == Mode.LINES) {
+            err.println("  " + head.strip() + ":" + tail);
+            err.flush();
+            return;
+        }
         // the bar's width depends only on fixed lengths, so that it does not jitter from one redraw to the next
         int width = Math.max(10, Math.min(30, columns - 1 - head.length() - TAIL_ROOM - 2));
         int filled = (int) Math.round(width * (double) batch / batches);
@@ -81,6 +114,7 @@ final class Progress {
     /** Clears the bar and prints the epoch's line. */
     void epoch(EpochMetrics m, int epochs) {
         clear();
+        lastDraw = System.nanoTime();
         err.println(epochLine(m, epochs));
         err.flush();
     }

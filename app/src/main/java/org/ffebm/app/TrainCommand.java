@@ -140,7 +140,8 @@ final class TrainCommand implements Callable<Integer> {
     Path trace;
 
     @Option(names = {"-q", "--quiet"}, order = 15,
-            description = "No progress bar (the per-epoch lines remain). Defaults to off.")
+            description = "No progress bar, and no progress line every minute when standard error is not a terminal "
+                    + "(the per-epoch lines remain). Defaults to off.")
     boolean quiet;
 
     /**
@@ -370,7 +371,8 @@ final class TrainCommand implements Callable<Integer> {
         dir.writeAtomically(provenanceFile, Json.write(prov));
 
         int total = s.config().train().epochs();
-        Progress progress = new Progress(err, !quiet && Progress.interactive(), s.config().train().batchSize());
+        Progress progress = new Progress(err, Progress.Mode.of(quiet, Progress.interactive()),
+                s.config().train().batchSize());
         Thread hook = new Thread(() -> System.err.println("\nffebm: interrupted; finished epochs (if any) are in "
                 + dir.partialDir() + ": continue with 'ffebm train --resume " + dir.partialDir() + "'"));
         long t0 = System.nanoTime();
