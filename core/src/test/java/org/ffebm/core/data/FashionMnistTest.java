@@ -63,14 +63,12 @@ class FashionMnistTest {
         assertThrows(UnsupportedOperationException.class, () -> FashionMnist.CLASS_NAMES.set(0, "x"));
     }
 
-    /** The full set loads as 60,000 / 10,000, fast, and the embedded subset is exactly its leading samples. */
+    /** The full set loads as 60,000 / 10,000, and the embedded subset is exactly its leading samples. */
     @Test
     void fullSetLoadsAndContainsTheSubset() {
         assumeTrue(Files.isDirectory(FashionMnist.SYSTEM_DIR), "Fashion-MNIST not installed in "
                 + FashionMnist.SYSTEM_DIR);
-        long t0 = System.nanoTime();
         TrainTest full = FashionMnist.load(FashionMnist.SYSTEM_DIR);
-        double seconds = (System.nanoTime() - t0) * 1e-9;
         assertEquals(60_000, full.train().size());
         assertEquals(10_000, full.test().size());
         assertEquals(28, full.train().rows());
@@ -78,8 +76,6 @@ class FashionMnistTest {
                 full.train().classCounts());
         assertArrayEquals(new int[] {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000},
                 full.test().classCounts());
-        // generous bound (the first load includes JIT warm-up and class loading); typical is well under 1 s
-        assertTrue(seconds < 5.0, "full load took " + seconds + " s");
 
         TrainTest sub = FashionMnist.embedded();
         assertSameSamples(full.train(), sub.train());
