@@ -265,11 +265,11 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
                 final boolean rowsInside = ih0 >= 0 && ih0 + k <= h;
                 for (int ow = 0; ow < wo; ow++) {
                     final int iw0 = ow * s - p;
-                    if (rowsInside && iw0 >= 0 && iw0 + k <= w) {
-                        q = im2colInterior(xd, xb + ih0 * w + iw0, h * w, w, channels, k, cd, q);
+                    if (k == 3 && rowsInside && iw0 >= 0 && iw0 + 3 <= w) {
+                        q = im2col3x3(xd, xb + ih0 * w + iw0, h * w, w, channels, cd, q);
                         continue;
                     }
-                    // a patch over the border: zeros, then the rows [ilo, ihi) and columns [jlo, jhi) inside
+                    // any other patch: zeros, then the rows [ilo, ihi) and columns [jlo, jhi) inside the image
                     final int ilo = Math.max(0, -ih0), ihi = Math.min(k, h - ih0);
                     final int jlo = Math.max(0, -iw0), jhi = Math.min(k, w - iw0);
                     java.util.Arrays.fill(cd, q, q + patch, 0f);
@@ -309,11 +309,11 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
                 final boolean rowsInside = ih0 >= 0 && ih0 + k <= h;
                 for (int ow = 0; ow < wo; ow++) {
                     final int iw0 = ow * s - p;
-                    if (rowsInside && iw0 >= 0 && iw0 + k <= w) {
-                        q = col2imInterior(cd, q, xd, xb + ih0 * w + iw0, h * w, w, channels, k);
+                    if (k == 3 && rowsInside && iw0 >= 0 && iw0 + 3 <= w) {
+                        q = col2im3x3(cd, q, xd, xb + ih0 * w + iw0, h * w, w, channels);
                         continue;
                     }
-                    // a patch over the border: only its rows [ilo, ihi) and columns [jlo, jhi) land in x
+                    // any other patch: only its rows [ilo, ihi) and columns [jlo, jhi) land in x
                     final int ilo = Math.max(0, -ih0), ihi = Math.min(k, h - ih0);
                     final int jlo = Math.max(0, -iw0), jhi = Math.min(k, w - iw0);
                     for (int c = 0; c < channels; c++) {
@@ -331,62 +331,43 @@ public final class F32Ops implements TensorOps<FMatrixRMaj> {
     }
 
     /**
-     * One im2col row for a patch wholly inside the image (no padding to test), starting at x offset {@code x0}: the
-     * same values in the same order as the general loop; k = 3 unrolled. Returns the next write position.
+     * One im2col row of a 3×3 patch wholly inside the image, starting at x offset {@code x0}, unrolled: the same values
+     * in the same order as the general loop. Returns the next write position.
      */
-    private static int im2colInterior(float[] xd, int x0, int plane, int w, int channels, int k, float[] cd, int q) {
-        if (k == 3) {
-            for (int c = 0, r = x0; c < channels; c++, r += plane) {
-                final int r1 = r + w, r2 = r1 + w;
-                cd[q] = xd[r];
-                cd[q + 1] = xd[r + 1];
-                cd[q + 2] = xd[r + 2];
-                cd[q + 3] = xd[r1];
-                cd[q + 4] = xd[r1 + 1];
-                cd[q + 5] = xd[r1 + 2];
-                cd[q + 6] = xd[r2];
-                cd[q + 7] = xd[r2 + 1];
-                cd[q + 8] = xd[r2 + 2];
-                q += 9;
-            }
-            return q;
-        }
+    private static int im2col3x3(float[] xd, int x0, int plane, int w, int channels, float[] cd, int q) {
         for (int c = 0, r = x0; c < channels; c++, r += plane) {
-            for (int i = 0, ri = r; i < k; i++, ri += w) {
-                System.arraycopy(xd, ri, cd, q, k);
-                q += k;
-            }
+            final int r1 = r + w, r2 = r1 + w;
+            cd[q] = xd[r];
+            cd[q + 1] = xd[r + 1];
+            cd[q + 2] = xd[r + 2];
+            cd[q + 3] = xd[r1];
+            cd[q + 4] = xd[r1 + 1];
+            cd[q + 5] = xd[r1 + 2];
+            cd[q + 6] = xd[r2];
+            cd[q + 7] = xd[r2 + 1];
+            cd[q + 8] = xd[r2 + 2];
+            q += 9;
         }
         return q;
     }
 
     /**
-     * col2im of one row whose patch lies wholly inside the image: the same additions in the same order as the general
-     * loop (so the same bits); k = 3 unrolled. Returns the next read position.
+     * col2im of one row whose 3×3 patch lies wholly inside the image, unrolled: the same additions in the same order as
+     * the general loop (so the same bits). Returns the next read position.
      */
-    private static int col2imInterior(float[] cd, int q, float[] xd, int x0, int plane, int w, int channels, int k) {
-        if (k == 3) {
-            for (int c = 0, r = x0; c < channels; c++, r += plane) {
-                final int r1 = r + w, r2 = r1 + w;
-                xd[r] += cd[q];
-                xd[r + 1] += cd[q + 1];
-                xd[r + 2] += cd[q + 2];
-                xd[r1] += cd[q + 3];
-                xd[r1 + 1] += cd[q + 4];
-                xd[r1 + 2] += cd[q + 5];
-                xd[r2] += cd[q + 6];
-                xd[r2 + 1] += cd[q + 7];
-                xd[r2 + 2] += cd[q + 8];
-                q += 9;
-            }
-            return q;
-        }
+    private static int col2im3x3(float[] cd, int q, float[] xd, int x0, int plane, int w, int channels) {
         for (int c = 0, r = x0; c < channels; c++, r += plane) {
-            for (int i = 0, ri = r; i < k; i++, ri += w) {
-                for (int j = 0; j < k; j++) {
-                    xd[ri + j] += cd[q++];
-                }
-            }
+            final int r1 = r + w, r2 = r1 + w;
+            xd[r] += cd[q];
+            xd[r + 1] += cd[q + 1];
+            xd[r + 2] += cd[q + 2];
+            xd[r1] += cd[q + 3];
+            xd[r1 + 1] += cd[q + 4];
+            xd[r1 + 2] += cd[q + 5];
+            xd[r2] += cd[q + 6];
+            xd[r2 + 1] += cd[q + 7];
+            xd[r2 + 2] += cd[q + 8];
+            q += 9;
         }
         return q;
     }
