@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ffebm.core.block.SettleResult;
+import org.ffebm.core.config.EpConfig;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
 import org.ffebm.core.data.Dataset;
@@ -56,7 +58,17 @@ final class EvalCommand implements Callable<Integer> {
             description = "Matrix-product kernel (another kernel may change the last bits). Defaults to the run's.")
     String kernel;
 
-    @Option(names = "--json", order = 5, description = "Prints the result as a JSON object. Defaults to off.")
+    @Option(names = "--t-free", paramLabel = "N", order = 5,
+            description = "Free-phase steps of every energy block (the most, with a tolerance), to see how accuracy "
+                    + "depends on the relaxation budget at inference. Defaults to the run's ffebm.ep.t-free.")
+    Integer tFree;
+
+    @Option(names = "--tol", paramLabel = "X", order = 6,
+            description = "Per-sample residual tolerance of the free phase, 0 for exactly --t-free steps. Defaults "
+                    + "to the run's ffebm.ep.tol.")
+    Double tol;
+
+    @Option(names = "--json", order = 7, description = "Prints the result as a JSON object. Defaults to off.")
     boolean json;
 
     @Override
@@ -66,6 +78,12 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (limitTest != null && limitTest < 0) {
             throw new ParameterException(spec.commandLine(), "--limit-test must be >= 0, was " + limitTest);
+        }
+        if (tFree != null && tFree < 1) {
+            throw new ParameterException(spec.commandLine(), "--t-free must be >= 1, was " + tFree);
+        }
+        if (tol != null && !(tol >= 0 && Double.isFinite(tol))) {
+            throw new ParameterException(spec.commandLine(), "--tol must be a finite number >= 0, was " + tol);
         }
         if (!Files.exists(run)) {
             throw new IllegalArgumentException("no such run directory or checkpoint file: " + run);
@@ -77,6 +95,9 @@ final class EvalCommand implements Callable<Integer> {
         RunConfig cfg = cp.config().withTrain(new TrainConfig(t.epochs(), t.batchSize(), t.seed(),
                 threads != null ? threads : t.threads(), t.limitTrain(), limitTest != null ? limitTest : t.limitTest(),
                 kernel != null ? kernel : t.kernel(), dataDir, t.augment()));
+        EpConfig ep = cfg.ep();
+        cfg = cfg.withEp(new EpConfig(ep.beta(), ep.estimator(), tFree != null ? tFree : ep.tFree(), ep.tNudge(),
+                tol != null ? tol : ep.tol(), ep.order()));
         GemmF32 gemm = Backend.kernel(cfg.train().kernel());
         TrainTest tt = Backend.loadData(cfg);
         Dataset test = tt.test();
@@ -100,6 +121,14 @@ final class EvalCommand implements Callable<Integer> {
             o.put("samples", test.size());
             o.put("test_loss", ev.loss());
             o.put("test_accuracy", ev.accuracy());
+            o.put("t_free", cfg.ep().tFree());
+            o.put("tol", cfg.ep().tol());
+            SettleResult settle = ev.settle();
+            int blocks = trainer.model().energy().size();
+            double stepsPerSample = settle == null || blocks == 0 ? 0.0
+                    : (double) settle.sampleSteps() / ((double) test.size() * blocks);
+            o.put("max_free_residual", settle == null ? 0.0 : settle.residual());
+            o.put("free_steps_per_sample_and_block", stepsPerSample);
             o.put("kernel", ops.kernelName());
             o.put("seconds", seconds);
             o.put("cost", ledger.summary().get("per_inference"));
@@ -110,6 +139,11 @@ final class EvalCommand implements Callable<Integer> {
                         "%s (epoch %d) on %s (%,d samples): test accuracy %.2f%% (%s), test loss %.6f (%s)", run,
                         cp.epochsDone(), test.name(), test.size(), 100 * ev.accuracy(), Json.number(ev.accuracy()),
                         ev.loss(), Json.number(ev.loss())));
+                if (settle != null) {
+                    spec.commandLine().getOut().println(String.format(Locale.ROOT,
+                            "free phase: T_free %d, tol %s: %.1f steps per sample and block, largest residual %.3g",
+                            cfg.ep().tFree(), Json.number(cfg.ep().tol()), stepsPerSample, settle.residual()));
+                }
                 spec.commandLine().getOut().println(TrainCommand.costLine(ledger, false));
             }
             spec.commandLine().getOut().flush();

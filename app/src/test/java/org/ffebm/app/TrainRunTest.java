@@ -207,6 +207,44 @@ class TrainRunTest {
     }
 
     @Test
+    void evalCanChangeTheFreePhaseBudget() throws IOException {
+        // two layers in one block, so that one step does not settle it (a one-layer block settles in one step)
+        Path run = tmp.resolve("two-layers");
+        assertEquals(0, Cli.run(tiny(run, "--threads", "2", "--epochs", "1", "--set", "ffebm.model.layers=32,16"))
+                .code());
+        Map<String, Object> s = JsonParser.object(Files.readString(run.resolve("summary.json")));
+        // the run's own settings (t-free 10, default tolerance) given explicitly: the same figures
+        Cli.Result same = Cli.run("eval", run.toString(), "--json", "--t-free", "10", "--tol", "1e-4");
+        assertEquals(0, same.code(), same.toString());
+        Map<String, Object> e = JsonParser.object(same.out());
+        assertEquals(s.get("test_accuracy"), e.get("test_accuracy"));
+        assertEquals(s.get("test_loss"), e.get("test_loss"));
+        assertEquals(10.0, e.get("t_free"));
+        double steps = (Double) e.get("free_steps_per_sample_and_block");
+        assertTrue(steps > 1 && steps <= 10, "steps per sample " + steps);
+
+        // one step and no tolerance: every sample takes exactly one step, the states are not settled
+        Cli.Result one = Cli.run("eval", run.toString(), "--json", "--t-free", "1", "--tol", "0");
+        assertEquals(0, one.code(), one.toString());
+        Map<String, Object> o = JsonParser.object(one.out());
+        assertEquals(1.0, o.get("free_steps_per_sample_and_block"));
+        assertEquals(0.0, o.get("tol"));
+        assertTrue((Double) o.get("max_free_residual") > (Double) e.get("max_free_residual"), o + " vs " + e);
+        assertNotEquals(s.get("test_loss"), o.get("test_loss"));
+
+        Cli.Result plain = Cli.run("eval", run.toString(), "--t-free", "3");
+        assertEquals(0, plain.code(), plain.toString());
+        assertTrue(plain.out().contains("free phase: T_free 3, tol 1.0E-4"), plain.out());
+
+        Cli.Result bad = Cli.run("eval", run.toString(), "--t-free", "0");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--t-free must be >= 1"), bad.toString());
+        bad = Cli.run("eval", run.toString(), "--tol", "-1");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--tol must be a finite number >= 0"), bad.toString());
+    }
+
+    @Test
     void anInterruptedRunResumesBitForBit() throws IOException {
         Path straight = tmp.resolve("straight3");
         assertEquals(0, Cli.run(tiny(straight, "--threads", "2", "--epochs", "3")).code());
