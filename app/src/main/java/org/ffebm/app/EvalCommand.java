@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ffebm.core.block.SettleResult;
-import org.ffebm.core.config.EpConfig;
 import org.ffebm.core.config.RunConfig;
 import org.ffebm.core.config.TrainConfig;
 import org.ffebm.core.data.Dataset;
@@ -95,9 +94,8 @@ final class EvalCommand implements Callable<Integer> {
         RunConfig cfg = cp.config().withTrain(new TrainConfig(t.epochs(), t.batchSize(), t.seed(),
                 threads != null ? threads : t.threads(), t.limitTrain(), limitTest != null ? limitTest : t.limitTest(),
                 kernel != null ? kernel : t.kernel(), dataDir, t.augment()));
-        EpConfig ep = cfg.ep();
-        cfg = cfg.withEp(new EpConfig(ep.beta(), ep.estimator(), tFree != null ? tFree : ep.tFree(), ep.tNudge(),
-                tol != null ? tol : ep.tol(), ep.order()));
+        cfg = cfg.withEp(cfg.ep().withFreePhase(tFree != null ? tFree : cfg.ep().tFree(),
+                tol != null ? tol : cfg.ep().tol()));
         GemmF32 gemm = Backend.kernel(cfg.train().kernel());
         TrainTest tt = Backend.loadData(cfg);
         Dataset test = tt.test();

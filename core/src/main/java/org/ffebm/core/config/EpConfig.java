@@ -50,6 +50,11 @@ public record EpConfig(double beta, EpSettings.Estimator estimator, int tFree, i
         return new EpConfig(beta, e, tFree, tNudge, tol, order);
     }
 
+    /** The same settings with another free-phase budget (steps, tolerance): e.g. to evaluate at another budget. */
+    public EpConfig withFreePhase(int steps, double tolerance) {
+        return new EpConfig(beta, estimator, steps, tNudge, tolerance, order);
+    }
+
     public static EpConfig of(Properties p) {
         EpConfig d = defaults();
         String est = Props.string(p, PREFIX + "estimator", key(d.estimator));
