@@ -43,8 +43,10 @@ import picocli.CommandLine.Spec;
                 + "models, for several nudging strengths beta and both EP estimators.", ""},
         footer = {"", "Models: ffebm = input 20 -> DHN(12,10) -> Linear -> DHN(10,8) -> Linear read-out 4; "
                 + "dhn = input 20 -> DHN(12,10,8) -> Linear read-out 4; conv = input 1x8x8 -> conv DHN(3 ch) -> "
-                + "max-pool + batch-norm -> conv DHN(4 ch) -> Linear read-out 4 (3x3 kernels); cross-entropy, "
-                + "hard-sigmoid slope 1.",
+                + "max-pool + batch-norm -> conv DHN(4 ch) -> Linear read-out 4 (3x3 kernels); conv-digital = "
+                + "input 1x8x8 -> conv 3 ch + max-pool + batch-norm -> conv DHN(identity, 4 ch) -> conv 4 ch + "
+                + "max-pool + batch-norm -> conv DHN(identity, 4 ch) -> Linear read-out 4 (the seed paper's "
+                + "placement of each block's first convolution); cross-entropy, hard-sigmoid slope 1.",
                 "The check passes when, at the smallest beta (float64 and centered when they were run), every "
                         + "parameter tensor has cosine >= 0.999 and relative error <= 0.01.",
                 "A hard-sigmoid neuron that changes clip status (or a max-pooling window its argmax) within +-beta "
@@ -58,7 +60,7 @@ final class GradcheckCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "NAME", order = 1,
-            description = "The preset model: ffebm, dhn, conv or all. Defaults to all.")
+            description = "The preset model: ffebm, dhn, conv, conv-digital or all. Defaults to all.")
     String model = "all";
 
     @Option(names = "--betas", paramLabel = "BETA", split = ",", order = 2,
@@ -153,9 +155,9 @@ final class GradcheckCommand implements Callable<Integer> {
     private List<String> models() {
         return switch (model) {
             case "all" -> GradCheck.PRESETS;
-            case "ffebm", "dhn", "conv" -> List.of(model);
-            default -> throw new ParameterException(spec.commandLine(), "--model must be ffebm, dhn, conv or all, was '"
-                    + model + "'");
+            case "ffebm", "dhn", "conv", "conv-digital" -> List.of(model);
+            default -> throw new ParameterException(spec.commandLine(), "--model must be ffebm, dhn, conv, "
+                    + "conv-digital or all, was '" + model + "'");
         };
     }
 

@@ -27,14 +27,14 @@ class GradcheckCommandTest {
         Cli.Result r = Cli.run("gradcheck", "--json", json.toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("ffebm (float64)") && r.out().contains("dhn (float64)")
-                && r.out().contains("conv (float64)"), r.out());
+                && r.out().contains("conv (float64)") && r.out().contains("conv-digital (float64)"), r.out());
         assertTrue(r.out().contains("summary float64 beta=0.5:"), r.out());
         assertTrue(r.out().contains("summary float64 beta=0.01:"), r.out());
         assertTrue(r.out().strip().endsWith("gradcheck: PASS"), r.out());
         Map<String, Object> doc = JsonParser.object(Files.readString(json, StandardCharsets.UTF_8));
         assertEquals(Boolean.TRUE, doc.get("passed"));
         List<?> reports = (List<?>) doc.get("reports");
-        assertEquals(3, reports.size());
+        assertEquals(4, reports.size());
         try (var files = Files.list(tmp)) {
             assertEquals(List.of(json), files.toList(), "no temporary file left");
         }

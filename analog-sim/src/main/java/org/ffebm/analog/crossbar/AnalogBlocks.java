@@ -100,9 +100,10 @@ public final class AnalogBlocks {
             @Override
             public EnergyBlock<FMatrixRMaj> createConv(TensorOps<FMatrixRMaj> ops, String name, Shape input,
                                                        List<ConvLayer> layers, RelaxSettings relax, double initGain,
-                                                       SplittableRandom init) {
+                                                       SplittableRandom init, boolean identityInput) {
                 return new ConvDhnBlock<>(ops, name, input, layers, relax, initGain, init,
-                        CrossbarProducts.factory(crossbar, device, dac, adc, update, root.split(), root.split()));
+                        CrossbarProducts.factory(crossbar, device, dac, adc, update, root.split(), root.split()),
+                        identityInput);
             }
         };
     }

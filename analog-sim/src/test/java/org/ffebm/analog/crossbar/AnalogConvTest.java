@@ -53,7 +53,7 @@ class AnalogConvTest {
 
     private static ConvDhnBlock<FMatrixRMaj> block(F32Ops ops, RelaxSettings relax, long seed,
                                                    WeightProducts.Factory<FMatrixRMaj> products) {
-        return new ConvDhnBlock<>(ops, "c", IN, LAYERS, relax, 1.5, new SplittableRandom(seed), products);
+        return new ConvDhnBlock<>(ops, "c", IN, LAYERS, relax, 1.5, new SplittableRandom(seed), products, false);
     }
 
     /**
@@ -103,6 +103,47 @@ class AnalogConvTest {
             }
             assertBitwise(core.inputGradient(), an.inputGradient(), "grad u");
             assertEquals(core.freeEnergy(3), an.freeEnergy(3), 0.0);
+        }
+    }
+
+    /**
+     * An identity-coupled input (the block's first convolution is digital, before it): the crossbars hold W₂..W_L
+     * only, and with an ideal device the block is the same bits as core's; a one-layer identity block has no crossbar.
+     */
+    @Test
+    void identityInputPutsOnlyTheUpperWeightsOnCrossbars() {
+        F32Ops ops = F32Ops.reference();
+        RelaxSettings relax = new RelaxSettings(12, 6, 0, RelaxSettings.Order.ALTERNATING, 1.0, true);
+        List<ConvLayer> layers = List.of(new ConvLayer(2, 3, ConvLayer.Pooling.NONE),
+                new ConvLayer(4, 3, ConvLayer.Pooling.MAX), new ConvLayer(2, 3, ConvLayer.Pooling.AVERAGE));
+        ConvDhnBlock<FMatrixRMaj> core = new ConvDhnBlock<>(ops, "c", IN, layers, relax, 1.5, new SplittableRandom(3),
+                WeightProducts.gemm(), true);
+        ConvDhnBlock<FMatrixRMaj> an = new ConvDhnBlock<>(ops, "c", IN, layers, relax, 1.5, new SplittableRandom(3),
+                crossbars(SMALL_TILES, DeviceConfig.defaults(), AnalogDhnBlockTest.PROGRAM, 3), true);
+        assertEquals(2, an.weightShapes().size());
+        assertTrue(an.substrateState().length > 0);
+        SplittableRandom data = new SplittableRandom(8);
+        FMatrixRMaj u = uniform(3, IN.size(), 0, 1, data);
+        assertEquals(core.relaxFree(u), an.relaxFree(u));
+        FMatrixRMaj delta = uniform(3, core.outputShape().size(), -1, 1, data);
+        EpSettings ep = new EpSettings(0.05, EpSettings.Estimator.CENTERED);
+        assertEquals(core.backward(delta, ep, 1.0, true), an.backward(delta, ep, 1.0, true));
+        for (int l = 1; l <= 3; l++) {
+            assertBitwise(core.freeState(l), an.freeState(l), "free s" + l);
+            assertBitwise(core.nudgedState(false, l), an.nudgedState(false, l), "s-" + l);
+        }
+        for (int p = 0; p < core.params().size(); p++) {
+            assertBitwise(core.params().get(p).grad(), an.params().get(p).grad(), core.params().get(p).name());
+        }
+        assertBitwise(core.inputGradient(), an.inputGradient(), "grad u");
+
+        ConvDhnBlock<FMatrixRMaj> one = new ConvDhnBlock<>(ops, "c", IN, layers.subList(0, 1), relax, 1.5,
+                new SplittableRandom(3), crossbars(SMALL_TILES, DeviceConfig.defaults(), AnalogDhnBlockTest.PROGRAM,
+                3), true);
+        assertEquals(List.of(), one.params());
+        one.relaxFree(u);
+        for (int i = 0; i < u.data.length; i++) {
+            assertEquals(Math.min(1, Math.max(0, u.data[i])), one.output().data[i], 0.0f);
         }
     }
 
@@ -277,7 +318,7 @@ class AnalogConvTest {
         modules.setProperty("ffebm.update.mode", "pulsed");
         EnergyBlock<FMatrixRMaj> b = AnalogBlocks.factory(AnalogBlocks.resolve(null, modules), 3)
                 .createConv(F32Ops.reference(), "eb1", IN, LAYERS, RelaxSettings.defaults(), 1.0,
-                        new SplittableRandom(4));
+                        new SplittableRandom(4), false);
         ConvDhnBlock<FMatrixRMaj> digital = new ConvDhnBlock<>(F32Ops.reference(), "eb1", IN, LAYERS,
                 RelaxSettings.defaults(), 1.0, new SplittableRandom(4));
         assertTrue(b instanceof ConvDhnBlock, b.getClass().getName());
@@ -290,7 +331,7 @@ class AnalogConvTest {
         modules.setProperty("ffebm.update.mode", "stochastic");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AnalogBlocks.factory(AnalogBlocks.resolve(null, modules), 3).createConv(F32Ops.reference(),
-                        "eb1", IN, LAYERS, RelaxSettings.defaults(), 1.0, new SplittableRandom(4)));
+                        "eb1", IN, LAYERS, RelaxSettings.defaults(), 1.0, new SplittableRandom(4), false));
         assertTrue(e.getMessage().contains("ffebm.update.mode=stochastic"), e.getMessage());
     }
 }

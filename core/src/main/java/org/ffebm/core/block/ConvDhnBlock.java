@@ -45,6 +45,13 @@ import org.ffebm.core.tensor.TensorOps;
  * and β replaces 2β. The parameters' gradients receive +paramScale·∂ℓ/∂θ (descend them), exactly as in
  * {@link DenseDhnBlock}.
  *
+ * <p><b>Identity-coupled input</b> (the seed paper's placement, PAPER-NOTES §1.2: a block's first convolution runs
+ * in the digital part before it, conv → pool → batch-norm, and its output is coupled to s₁ by identity). With
+ * {@code identityInput}, the first coupling is ⟨u, s₁⟩: u has the shape of s₁, there is no W₁ or b₁, s₁'s drive
+ * is u plus the feedback from s₂, and ∇u = dS₁ = −(s₁⁺ − s₁⁻)/2β, read with no weight product. The first layer's
+ * spec then only names s₁'s channels (equal to u's) and must not pool; the products see W₂..W_L as their layers
+ * 1..L − 1.
+ *
  * <p><b>Computation.</b> Convolutions are matrix products through the back end's kernel: {@code im2col} unfolds a
  * layer's windows into (batch·pixels) × Cₗ₋₁k² rows, {@code multTransB} with Wₗ (Cₗ × Cₗ₋₁k²) gives one row per
  * output pixel, and the transposed convolution is {@code mult} followed by {@code col2im}. Weight gradients are
@@ -71,6 +78,8 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     static final int CHUNK_FLOATS = 48 * 1024;
 
     private final boolean alternating;         // the engine's test: ALTERNATING and more than one layer
+    private final boolean identityInput;       // ⟨u, s₁⟩: no W₁, b₁ (conv[1], pool[1], col[1], pix[1] are null)
+    private final int first;                   // the first weighted layer: 1, or 2 with identityInput
     private final Shape[] shapes;              // [0..L], 0 = input
     private final ConvLayer[] specs;           // [1..L]
     private final ConvGeometry[] conv;         // [1..L] the convolution over s_{l-1}
@@ -121,7 +130,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
      */
     public ConvDhnBlock(TensorOps<M> ops, String name, Shape inputShape, List<ConvLayer> layerSpecs,
                         RelaxSettings relax, double initGain, SplittableRandom init) {
-        this(ops, name, inputShape, layerSpecs, relax, initGain, init, WeightProducts.gemm());
+        this(ops, name, inputShape, layerSpecs, relax, initGain, init, WeightProducts.gemm(), false);
     }
 
     /**
@@ -129,18 +138,30 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
      * the other constructor, then handed to the factory, which may replace them by what its substrate represents.
      *
      * @param products makes the block's {@link WeightProducts} from its weights
-     * @throws IllegalArgumentException as the other constructor
+     * @param identityInput couple u to s₁ by identity (no W₁, b₁; see the class doc): u must have s₁'s shape
+     * @throws IllegalArgumentException as the other constructor, or with {@code identityInput} if the first layer
+     *                                  pools or has other channels than u
      * @throws NullPointerException if an argument is null
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public ConvDhnBlock(TensorOps<M> ops, String name, Shape inputShape, List<ConvLayer> layerSpecs,
                         RelaxSettings relax, double initGain, SplittableRandom init,
-                        WeightProducts.Factory<M> products) {
+                        WeightProducts.Factory<M> products, boolean identityInput) {
         super(ops, name, relax, layerCount(name, layerSpecs));
         Objects.requireNonNull(inputShape, "inputShape");
         Objects.requireNonNull(init, "init");
         if (!(initGain > 0) || !Double.isFinite(initGain)) {
             throw new IllegalArgumentException(name + ": init gain must be a finite number > 0, was " + initGain);
+        }
+        this.identityInput = identityInput;
+        this.first = identityInput ? 2 : 1;
+        if (identityInput) {
+            ConvLayer s1 = Objects.requireNonNull(layerSpecs.get(0), "layer spec");
+            if (s1.pooling() != ConvLayer.Pooling.NONE || s1.channels() != inputShape.channels()) {
+                throw new IllegalArgumentException(name + ": an identity-coupled first layer must have the input's "
+                        + "shape " + inputShape + ", but layer 1 is " + s1 + " (its pooling belongs to the digital "
+                        + "block before)");
+            }
         }
         this.alternating = relax.order() == RelaxSettings.Order.ALTERNATING && layers > 1;
         shapes = new Shape[layers + 1];
@@ -150,7 +171,9 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         convPixels = new int[layers + 1];
         chunk = new int[layers + 1];
         shapes[0] = inputShape;
-        for (int l = 1; l <= layers; l++) {
+        specs[1] = layerSpecs.get(0);
+        shapes[1] = inputShape;
+        for (int l = first; l <= layers; l++) {
             ConvLayer spec = Objects.requireNonNull(layerSpecs.get(l - 1), "layer spec");
             specs[l] = spec;
             Shape below = shapes[l - 1];
@@ -171,7 +194,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         }
         weights = new Param[layers + 1];
         biases = new Param[layers + 1];
-        for (int l = 1; l <= layers; l++) {
+        for (int l = first; l <= layers; l++) {
             int fanIn = conv[l].patchSize();
             M w = ops.zeros(shapes[l].channels(), fanIn);
             double bound = initGain / Math.sqrt(fanIn);
@@ -182,7 +205,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
             params.add(weights[l]);
             params.add(biases[l]);
         }
-        attach(products, weights, l -> convPixels[l], this::stateBuffers);
+        attach(products, weights, first, l -> convPixels[l], this::stateBuffers);
         plusList = java.util.Arrays.asList(plus).subList(1, layers + 1);
         minusList = java.util.Arrays.asList(minus).subList(1, layers + 1);
         drive = stateBuffers();
@@ -197,7 +220,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         pix = (M[]) new ReshapeMatrix[layers + 1];
         pre = (M[]) new ReshapeMatrix[layers + 1];
         argmax = new int[layers + 1][];
-        for (int l = 1; l <= layers; l++) {
+        for (int l = first; l <= layers; l++) {
             col[l] = ops.zeros(0, conv[l].patchSize());
             pix[l] = ops.zeros(0, shapes[l].channels());
             if (pool[l] != null) {
@@ -238,6 +261,11 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     }
 
     @Override
+    public boolean identityInput() {
+        return identityInput;
+    }
+
+    @Override
     public Shape inputShape() {
         return shapes[0];
     }
@@ -268,7 +296,10 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         return specs[l];
     }
 
-    /** The convolution geometry of layer l over sₗ₋₁ (stride 1, "same" padding), 1 ≤ l ≤ L. */
+    /**
+     * The convolution geometry of layer l over sₗ₋₁ (stride 1, "same" padding), 1 ≤ l ≤ L; null for an
+     * identity-coupled first layer.
+     */
     public ConvGeometry convGeometry(int l) {
         if (l < 1) {
             throw new ArrayIndexOutOfBoundsException(l);
@@ -276,12 +307,12 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         return conv[l];
     }
 
-    /** Wₗ, 1 ≤ l ≤ L: Cₗ × Cₗ₋₁·k·k, row-major as [co][c][i][j]. */
+    /** Wₗ, 1 ≤ l ≤ L: Cₗ × Cₗ₋₁·k·k, row-major as [co][c][i][j]; null for an identity-coupled first layer. */
     public Param<M> weight(int l) {
         return weights[l];
     }
 
-    /** bₗ, 1 ≤ l ≤ L: 1 × Cₗ, one bias per channel. */
+    /** bₗ, 1 ≤ l ≤ L: 1 × Cₗ, one bias per channel; null for an identity-coupled first layer. */
     public Param<M> bias(int l) {
         return biases[l];
     }
@@ -305,8 +336,10 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
                 }
                 ops.reshape(pre[l], rows, pool[l].inputSize());
             }
-            ops.reshape(col[l], rows * convPixels[l], conv[l].patchSize());
-            ops.reshape(pix[l], rows * convPixels[l], shapes[l].channels());
+            if (conv[l] != null) {
+                ops.reshape(col[l], rows * convPixels[l], conv[l].patchSize());
+                ops.reshape(pix[l], rows * convPixels[l], shapes[l].channels());
+            }
             if (argmax[l] != null && argmax[l].length < rows * size) {
                 argmax[l] = new int[rows * size];
             }
@@ -335,7 +368,11 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     void relaxRange(int r0, int r1) {
         final M[] s = phaseState;
         if (phaseFromZero) {
-            bottomUp(1, u, inputDrive, r0, r1);
+            if (identityInput) {
+                ops.copyRows(u, inputDrive, r0, r1);
+            } else {
+                bottomUp(1, u, inputDrive, r0, r1);
+            }
             for (int l = 1; l <= layers; l++) {
                 ops.fillRows(s[l], 0.0, r0, r1);
             }
@@ -388,7 +425,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         for (int a = r0, b; a < r1; a = b) {
             b = Math.min(r1, a + chunk[l]);
             ops.im2col(x, conv[l], col[l], a, b);
-            products.forward(l, col[l], pix[l], a * p, b * p);
+            products.forward(l - first + 1, col[l], pix[l], a * p, b * p);
         }
         ops.addRowInPlace(pix[l], 1.0, biases[l].value(), r0 * p, r1 * p);
         switch (specs[l].pooling()) {
@@ -413,7 +450,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         ops.channelsToPixels(up, p, pix[k], r0, r1);
         for (int a = r0, b; a < r1; a = b) {
             b = Math.min(r1, a + chunk[k]);
-            products.transpose(k, pix[k], col[k], a * p, b * p);
+            products.transpose(k - first + 1, pix[k], col[k], a * p, b * p);
             ops.col2im(col[k], conv[k], 1.0, v, a, b);
         }
     }
@@ -478,7 +515,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     /** ∇θ from the differences: per layer the pixel-summed outer products, and the biases. */
     @Override
     void accumulateGradients() {
-        for (int l = 1; l <= layers; l++) {
+        for (int l = first; l <= layers; l++) {
             gradLayer = l;
             gradG = dU[l];
             gradX = l == 1 ? u : mS[l - 1];
@@ -529,9 +566,13 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         ops.multTransA(phaseScale, pix[gradLayer], col[gradLayer], 1.0, weights[gradLayer].grad(), c0, c1);
     }
 
-    /** ∇u = W₁ᵀ ⋆ dU₁ on samples [r0, r1). */
+    /** ∇u = W₁ᵀ ⋆ dU₁ (identity-coupled: dS₁) on samples [r0, r1). */
     @Override
     void inputGradientRange(int r0, int r1) {
+        if (identityInput) {
+            ops.copyRows(dS[1], gradU, r0, r1);
+            return;
+        }
         int p = convPixels[1];
         ops.channelsToPixels(dU[1], p, pix[1], r0, r1);
         products.transpose(1, pix[1], col[1], r0 * p, r1 * p);
@@ -554,7 +595,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         for (int l = 1; l <= layers; l++) {
             boolean clamp = l < layers || relax.clampLast();
             double g = clamp ? 1.0 / (2 * a) : 0.5;
-            double[] coupled = pooledDrive(l, l == 1 ? u : free[l - 1], row);
+            double[] coupled = l < first ? rowOf(u, row) : pooledDrive(l, l == 1 ? u : free[l - 1], row);
             for (int i = 0; i < coupled.length; i++) {
                 double si = ops.get(free[l], row, i);
                 e += g * si * si - si * coupled[i];
@@ -642,6 +683,15 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
         return arg;
     }
 
+    /** Row {@code row} of x in double. */
+    private double[] rowOf(M x, int row) {
+        double[] out = new double[x.getNumCols()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ops.get(x, row, i);
+        }
+        return out;
+    }
+
     /** Pₗ(Wₗ ⋆ x + bₗ) of one sample by direct loops, in double. */
     private double[] pooledDrive(int l, M x, int row) {
         double[] z = convDrive(l, x, row);
@@ -701,7 +751,7 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     public String toString() {
         StringBuilder sb = new StringBuilder(name).append(" conv DHN ").append(shapes[0]);
         for (int l = 1; l <= layers; l++) {
-            sb.append(" -> ").append(shapes[l]).append(specs[l].pooling() == ConvLayer.Pooling.NONE ? ""
+            sb.append(l < first ? " = " : " -> ").append(shapes[l]).append(specs[l].pooling() == ConvLayer.Pooling.NONE ? ""
                     : "(" + specs[l].pooling().letter() + ")");
         }
         return sb.toString();

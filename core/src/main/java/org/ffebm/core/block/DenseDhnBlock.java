@@ -96,7 +96,7 @@ public final class DenseDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M
             params.add(weights[l]);
             params.add(biases[l]);
         }
-        attach(products, weights, l -> 1, this::newBuffers);
+        attach(products, weights, 1, l -> 1, this::newBuffers);
         drive = newBuffers();
         diff = newBuffers();
         mean = newBuffers();

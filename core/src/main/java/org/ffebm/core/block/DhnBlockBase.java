@@ -63,21 +63,23 @@ abstract class DhnBlockBase<M extends ReshapeMatrix> implements EnergyBlock<M> {
      * represents), then the state buffers free, plus and minus; the output is the free top layer until a free phase.
      *
      * @param factory makes the products
-     * @param weights W₁..W_L at index l
+     * @param weights W₁..W_L at index l; with {@code first} = 2, index 1 is unused (an identity-coupled input)
+     * @param first the first weighted layer, 1 or 2: the products' index of Wₗ is l − first + 1
      * @param rowsPerSample product rows per sample of Wₗ, by l
      * @param stateBuffers makes one set of state buffers [1..L]
      * @throws NullPointerException if the factory is null or makes null
      */
-    final void attach(WeightProducts.Factory<M> factory, Param<M>[] weights, IntUnaryOperator rowsPerSample,
+    final void attach(WeightProducts.Factory<M> factory, Param<M>[] weights, int first, IntUnaryOperator rowsPerSample,
                       Supplier<M[]> stateBuffers) {
-        List<Param<M>> ws = new ArrayList<>(layers);
-        List<WeightShape> shapes = new ArrayList<>(layers);
-        int[] rows = new int[layers];
-        for (int l = 1; l <= layers; l++) {
+        int n = layers - first + 1;
+        List<Param<M>> ws = new ArrayList<>(n);
+        List<WeightShape> shapes = new ArrayList<>(n);
+        int[] rows = new int[n];
+        for (int l = first; l <= layers; l++) {
             ws.add(weights[l]);
-            rows[l - 1] = rowsPerSample.applyAsInt(l);
+            rows[l - first] = rowsPerSample.applyAsInt(l);
             M w = weights[l].value();
-            shapes.add(new WeightShape(w.getNumRows(), w.getNumCols(), rows[l - 1]));
+            shapes.add(new WeightShape(w.getNumRows(), w.getNumCols(), rows[l - first]));
         }
         weightShapes = List.copyOf(shapes);
         products = Objects.requireNonNull(Objects.requireNonNull(factory, "products")

@@ -106,9 +106,19 @@ public interface EnergyBlock<M extends ReshapeMatrix> extends Substrate {
 
     /**
      * The block's weight matrices for the cost model, W₁ first: the shape of each and how many times per sample one
-     * product by it is read (the output pixels of a convolution, 1 for a dense layer).
+     * product by it is read (the output pixels of a convolution, 1 for a dense layer). A block whose input is coupled
+     * by identity ({@link #identityInput()}) has no W₁: its list starts at W₂ and may be empty.
      */
     List<WeightShape> weightShapes();
+
+    /**
+     * Whether u is coupled to s₁ by identity, ⟨u, s₁⟩, with no weights between them (the seed paper's placement of a
+     * block's first convolution in the digital part before it): then u has the shape of s₁, drives it as a current
+     * directly, and ∇u is s₁'s EP difference, read without a weight product. False by default.
+     */
+    default boolean identityInput() {
+        return false;
+    }
 
     List<Param<M>> params();
 

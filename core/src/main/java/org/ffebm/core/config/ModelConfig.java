@@ -27,10 +27,14 @@ import org.ffebm.core.loss.Loss;
  *              layer, the pooling moves out of the energy into the digital tie that follows (for max pooling the
  *              network function is unchanged, since max-pooling commutes with the monotone hard sigmoid)
  * @param kernel for {@code conv}: the odd kernel side k
+ * @param firstConv for {@code conv}: where each block's first convolution runs. {@code energy} (default): inside the
+ *                  block's energy, ⟨P₁(W₁ ⋆ u + b₁), s₁⟩. {@code digital}: the seed paper's placement (PAPER-NOTES
+ *                  §1.2), in the digital block before it as conv → pool → batch-norm (with {@code tie=bn}), whose
+ *                  output is coupled to s₁ by identity; the backprop baseline then batch-normalises the same layers
  */
 public record ModelConfig(int[] layers, int blockSize, String tie, String readout, int classes, double slope,
                           boolean clampLast, double initGain, String algorithm, Loss loss, String arch, String pools,
-                          int kernel) {
+                          int kernel, String firstConv) {
 
     public static final String PREFIX = "ffebm.model.";
 
@@ -38,6 +42,14 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
     public ModelConfig(int[] layers, int blockSize, String tie, String readout, int classes, double slope,
                        boolean clampLast, double initGain, String algorithm, Loss loss) {
         this(layers, blockSize, tie, readout, classes, slope, clampLast, initGain, algorithm, loss, "dense", "", 3);
+    }
+
+    /** A model whose blocks' first convolutions (if any) are inside their energies. */
+    public ModelConfig(int[] layers, int blockSize, String tie, String readout, int classes, double slope,
+                       boolean clampLast, double initGain, String algorithm, Loss loss, String arch, String pools,
+                       int kernel) {
+        this(layers, blockSize, tie, readout, classes, slope, clampLast, initGain, algorithm, loss, arch, pools, kernel,
+                "energy");
     }
 
     public ModelConfig {
@@ -78,6 +90,10 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
                 throw new IllegalArgumentException(PREFIX + "readout must be linear for arch conv, was '" + readout
                         + "'");
             }
+            if (!"energy".equals(firstConv) && !"digital".equals(firstConv)) {
+                throw new IllegalArgumentException(PREFIX + "first-conv must be energy or digital, was '" + firstConv
+                        + "'");
+            }
         } else {
             if (!tie.equals("identity") && !tie.equals("linear")) {
                 throw new IllegalArgumentException(PREFIX + "tie must be identity or linear, was '" + tie + "'");
@@ -87,6 +103,10 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
                         + "' with arch dense");
             }
             Props.requireAtLeast(PREFIX + "kernel", kernel, 1);
+            if (!"energy".equals(firstConv)) {
+                throw new IllegalArgumentException(PREFIX + "first-conv applies to arch conv only, was '" + firstConv
+                        + "' with arch dense");
+            }
         }
         if (!readout.equals("linear") && !readout.equals("identity")) {
             throw new IllegalArgumentException(PREFIX + "readout must be linear or identity, was '" + readout + "'");
@@ -130,14 +150,19 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
         return arch.equals("conv");
     }
 
+    /** Whether each block's first convolution runs in the digital block before it, coupled to s₁ by identity. */
+    public boolean firstConvDigital() {
+        return firstConv.equals("digital");
+    }
+
     public ModelConfig withBlockSize(int b) {
         return new ModelConfig(layers, b, tie, readout, classes, slope, clampLast, initGain, algorithm, loss, arch,
-                pools, kernel);
+                pools, kernel, firstConv);
     }
 
     public ModelConfig withAlgorithm(String a) {
         return new ModelConfig(layers, blockSize, tie, readout, classes, slope, clampLast, initGain, a, loss, arch,
-                pools, kernel);
+                pools, kernel, firstConv);
     }
 
     public static ModelConfig of(Properties p) {
@@ -148,7 +173,8 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
                 Props.bool(p, PREFIX + "clamp-last", d.clampLast), Props.number(p, PREFIX + "init-gain", d.initGain),
                 Props.string(p, PREFIX + "algorithm", d.algorithm),
                 Loss.of(Props.string(p, PREFIX + "loss", d.loss.key())), Props.string(p, PREFIX + "arch", d.arch),
-                Props.string(p, PREFIX + "pools", d.pools), Props.integer(p, PREFIX + "kernel", d.kernel));
+                Props.string(p, PREFIX + "pools", d.pools), Props.integer(p, PREFIX + "kernel", d.kernel),
+                Props.string(p, PREFIX + "first-conv", d.firstConv));
     }
 
     public void write(Properties p) {
@@ -165,6 +191,7 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
         p.setProperty(PREFIX + "arch", arch);
         p.setProperty(PREFIX + "pools", pools);
         p.setProperty(PREFIX + "kernel", Integer.toString(kernel));
+        p.setProperty(PREFIX + "first-conv", firstConv);
     }
 
     @Override
@@ -173,13 +200,13 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
                 && tie.equals(m.tie) && readout.equals(m.readout) && classes == m.classes
                 && Double.compare(slope, m.slope) == 0 && clampLast == m.clampLast
                 && Double.compare(initGain, m.initGain) == 0 && algorithm.equals(m.algorithm) && loss == m.loss
-                && arch.equals(m.arch) && pools.equals(m.pools) && kernel == m.kernel;
+                && arch.equals(m.arch) && pools.equals(m.pools) && kernel == m.kernel && firstConv.equals(m.firstConv);
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(layers) * 31 + java.util.Objects.hash(blockSize, tie, readout, classes, slope, clampLast,
-                initGain, algorithm, loss, arch, pools, kernel);
+                initGain, algorithm, loss, arch, pools, kernel, firstConv);
     }
 
     @Override
@@ -187,6 +214,6 @@ public record ModelConfig(int[] layers, int blockSize, String tie, String readou
         return "ModelConfig[layers=" + Arrays.toString(layers) + ", blockSize=" + blockSize + ", tie=" + tie
                 + ", readout=" + readout + ", classes=" + classes + ", slope=" + slope + ", clampLast=" + clampLast
                 + ", initGain=" + initGain + ", algorithm=" + algorithm + ", loss=" + loss.key() + ", arch=" + arch
-                + ", pools=" + pools + ", kernel=" + kernel + "]";
+                + ", pools=" + pools + ", kernel=" + kernel + ", firstConv=" + firstConv + "]";
     }
 }

@@ -42,20 +42,23 @@ public interface DigitalBlockFactory<M extends ReshapeMatrix> {
     }
 
     /**
-     * A digital convolution layer k×k, stride 1, "same" padding, with bias, then the pooling: the backprop baseline of a
-     * convolutional DHN layer (followed by the builder's hard sigmoid).
+     * A digital convolution layer k×k, stride 1, "same" padding, with or without bias, then the pooling: the backprop
+     * baseline of a convolutional DHN layer (followed by the builder's hard sigmoid), or a block's first convolution
+     * when it runs in the digital part.
      *
      * @param name the layer's name
      * @param in its input shape
      * @param channels output channels
      * @param kernel odd k
+     * @param withBias whether it has a bias (none before a batch-norm, which would cancel it)
      * @param pooling pooling after the convolution
      * @param initGain g of U(−g/√fan_in, g/√fan_in)
      * @param init (Input) generator of the initial weights, advanced
      * @throws UnsupportedOperationException in this default
      */
     default FeedforwardBlock<M> conv(TensorOps<M> ops, String name, Shape in, int channels, int kernel,
-                                     ConvLayer.Pooling pooling, double initGain, SplittableRandom init) {
+                                     boolean withBias, ConvLayer.Pooling pooling, double initGain,
+                                     SplittableRandom init) {
         throw new UnsupportedOperationException("convolution layers need digital-sim's layers (not on this path)");
     }
 

@@ -9,6 +9,7 @@ import org.ffebm.core.block.DenseDhnBlock;
 import org.ffebm.core.block.EnergyBlock;
 import org.ffebm.core.block.RelaxSettings;
 import org.ffebm.core.block.Shape;
+import org.ffebm.core.block.WeightProducts;
 import org.ffebm.core.tensor.TensorOps;
 
 /**
@@ -35,11 +36,14 @@ public interface EnergyBlockFactory<M extends ReshapeMatrix> {
      * @param input the shape of the block's input u
      * @param layers the convolutional layers s₁..s_L
      * @param init the generator of the initial weights, shared along the chain
+     * @param identityInput couple u to s₁ by identity (no W₁; the block's first convolution is digital, before it)
      * @throws IllegalArgumentException if this factory cannot make convolutional blocks
      */
     default EnergyBlock<M> createConv(TensorOps<M> ops, String name, Shape input, List<ConvLayer> layers,
-                                      RelaxSettings relax, double initGain, SplittableRandom init) {
-        return new ConvDhnBlock<>(ops, name, input, layers, relax, initGain, init);
+                                      RelaxSettings relax, double initGain, SplittableRandom init,
+                                      boolean identityInput) {
+        return new ConvDhnBlock<>(ops, name, input, layers, relax, initGain, init, WeightProducts.gemm(),
+                identityInput);
     }
 
     /** Core's dense DHN block, in the back end's precision. */

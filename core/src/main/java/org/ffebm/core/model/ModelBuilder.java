@@ -69,7 +69,9 @@ public final class ModelBuilder {
     /**
      * A convolutional ff-EBM: blocks of {@code block-size} conv layers; between blocks the tie (the pooling of the lower
      * block's last layer, moved out of its energy, then batch-norm with {@code tie=bn}); a linear read-out on the last
-     * block's last layer.
+     * block's last layer. With {@code first-conv=digital} every block's digital part (the first one too) also runs the
+     * block's first convolution and its pooling before the batch-norm, {@code [pool →] conv → pool → BN}, and the
+     * energy block couples that output to s₁ by identity (PAPER-NOTES §1.2).
      */
     private static <M extends ReshapeMatrix> FfEbm<M> convFfEbm(TensorOps<M> ops, ModelConfig model,
                                                                 RelaxSettings relax, Shape input,
@@ -81,12 +83,19 @@ public final class ModelBuilder {
         List<EnergyBlock<M>> energy = new ArrayList<>();
         Shape s = input;
         ConvLayer.Pooling carried = ConvLayer.Pooling.NONE;
+        boolean bn = model.tie().equals("bn");
         for (int b = 0; b < k; b++) {
             String ffName = "ff" + (b + 1);
-            FeedforwardBlock<M> f = b == 0 ? new Identity<>(ffName, s)
-                    : wrap.tie(ops, ffName, s, carried, model.tie().equals("bn"));
-            digital.add(wrap.wrap(ops, f));
             List<ConvLayer> layers = new ArrayList<>(all.subList(b * size, (b + 1) * size));
+            FeedforwardBlock<M> f;
+            if (model.firstConvDigital()) {
+                ConvLayer c = layers.get(0);
+                f = firstConv(ops, ffName, s, carried, c, bn, model.initGain(), init, wrap);
+                layers.set(0, new ConvLayer(c.channels(), c.kernel(), ConvLayer.Pooling.NONE));
+            } else {
+                f = b == 0 ? new Identity<>(ffName, s) : wrap.tie(ops, ffName, s, carried, bn);
+            }
+            digital.add(wrap.wrap(ops, f));
             carried = ConvLayer.Pooling.NONE;
             if (b < k - 1) {
                 ConvLayer last = layers.get(size - 1);
@@ -94,7 +103,7 @@ public final class ModelBuilder {
                 layers.set(size - 1, new ConvLayer(last.channels(), last.kernel(), ConvLayer.Pooling.NONE));
             }
             EnergyBlock<M> eb = factory.createConv(ops, "eb" + (b + 1), f.outputShape(), layers, relax,
-                    model.initGain(), init);
+                    model.initGain(), init, model.firstConvDigital());
             energy.add(eb);
             s = eb.outputShape();
         }
@@ -102,19 +111,55 @@ public final class ModelBuilder {
         return new FfEbm<>(ops, digital, energy, model.loss());
     }
 
-    /** The backprop baseline of a convolutional model: conv → pooling → hard sigmoid per layer, then the read-out. */
+    /**
+     * The digital part of a block whose first convolution is digital: the pooling carried from the block below (if
+     * any), the convolution (without bias before a batch-norm) with its own pooling, then batch-norm when {@code bn};
+     * one {@link Sequential} named
+     * {@code name} (parts {@code name.pool}, {@code name.conv}, {@code name.bn}).
+     */
+    private static <M extends ReshapeMatrix> FeedforwardBlock<M> firstConv(TensorOps<M> ops, String name, Shape in,
+                                                                           ConvLayer.Pooling carried, ConvLayer c,
+                                                                           boolean bn, double initGain,
+                                                                           SplittableRandom init,
+                                                                           DigitalBlockFactory<M> wrap) {
+        List<FeedforwardBlock<M>> parts = new ArrayList<>();
+        Shape s = in;
+        if (carried != ConvLayer.Pooling.NONE) {
+            FeedforwardBlock<M> pool = wrap.tie(ops, name, s, carried, false);
+            parts.add(pool);
+            s = pool.outputShape();
+        }
+        FeedforwardBlock<M> conv = wrap.conv(ops, name + ".conv", s, c.channels(), c.kernel(), !bn, c.pooling(),
+                initGain, init);
+        parts.add(conv);
+        if (bn) {
+            parts.add(wrap.tie(ops, name, conv.outputShape(), ConvLayer.Pooling.NONE, true));
+        }
+        return parts.size() == 1 ? parts.get(0) : new Sequential<>(name, parts);
+    }
+
+    /**
+     * The backprop baseline of a convolutional model: conv → pooling → hard sigmoid per layer, then the read-out. With
+     * {@code first-conv=digital} and {@code tie=bn} the layers that begin an energy block of the ff-EBM are
+     * batch-normalised after their pooling, as in the ff-EBM's digital parts.
+     */
     private static <M extends ReshapeMatrix> FfEbm<M> convFeedforward(TensorOps<M> ops, ModelConfig model, Shape input,
                                                                       SplittableRandom init,
                                                                       DigitalBlockFactory<M> wrap) {
         List<ConvLayer> all = ConvLayer.of(model.kernel(), model.layers(), model.pools());
         List<FeedforwardBlock<M>> chain = new ArrayList<>();
         Shape s = input;
+        int size = model.effectiveBlockSize();
         for (int l = 0; l < all.size(); l++) {
             ConvLayer c = all.get(l);
-            FeedforwardBlock<M> conv = wrap.conv(ops, "conv" + (l + 1), s, c.channels(), c.kernel(), c.pooling(),
-                    model.initGain(), init);
+            boolean norm = model.firstConvDigital() && model.tie().equals("bn") && l % size == 0;
+            FeedforwardBlock<M> conv = wrap.conv(ops, "conv" + (l + 1), s, c.channels(), c.kernel(), !norm,
+                    c.pooling(), model.initGain(), init);
             chain.add(conv);
             s = conv.outputShape();
+            if (norm) {
+                chain.add(wrap.tie(ops, "norm" + (l + 1), s, ConvLayer.Pooling.NONE, true));
+            }
             if (l < all.size() - 1 || model.clampLast()) {
                 chain.add(new HardSigmoid<>(ops, "act" + (l + 1), s, model.slope()));
             }

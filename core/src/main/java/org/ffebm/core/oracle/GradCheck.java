@@ -61,7 +61,7 @@ public final class GradCheck {
     /** The relaxation tolerance floor of the float32 EP runs. */
     public static final double FLOAT32_TOL = 1e-6;
     /** The names of the presets, see {@link #preset}. */
-    public static final List<String> PRESETS = List.of("ffebm", "dhn", "conv");
+    public static final List<String> PRESETS = List.of("ffebm", "dhn", "conv", "conv-digital");
     /** The seed of the dense presets (see {@link #preset}). */
     public static final long PRESET_SEED = 10;
     /** The seed of the {@code conv} preset (see {@link #preset}). */
@@ -226,9 +226,22 @@ public final class GradCheck {
      * is 0.0049: at β = 0.01 its estimate is off by 1.5% (two changes), at 0.001 it is exact to ~2e-10 (the finite
      * differences' own accuracy).
      *
+     * <p>{@code conv-digital}: the seed paper's placement of each block's first convolution (PAPER-NOTES §1.2) in the
+     * digital part, coupled to s₁ by identity. Input 1×8×8 → digital conv 3 ch + max-pool + batch-norm → conv DHN
+     * block (s₁ = 3×4×4 by identity, s₂ 4 ch) → digital conv 4 ch + max-pool + batch-norm → conv DHN block (s₁ =
+     * 4×2×2 by identity, s₂ 4 ch) → Linear read-out 4 (layers 3,4,4,4, pools {@code m-m-}, block-size 2,
+     * first-conv digital); otherwise as {@code conv}. Each energy block has two layers, so its relaxation is a real
+     * fixed-point iteration, and EP's ∇u reaches the digital convolutions through the identity coupling.
+     *
      * @throws IllegalArgumentException for another name
      */
     public static Options preset(String name) {
+        if ("conv-digital".equals(name)) {
+            ModelConfig c = new ModelConfig(new int[] {3, 4, 4, 4}, 2, "bn", "linear", 4, 1.0, true, 1.5, "ep",
+                    Loss.CROSS_ENTROPY, "conv", "m-m-", 3, "digital");
+            return new Options(name, c, tightEp(), new Shape(1, 8, 8), CONV_SEED, 8, List.of(0.5, 0.1, 0.01, 0.001),
+                    List.of(Estimator.CENTERED, Estimator.ONE_SIDED), List.of(Precision.FLOAT64));
+        }
         if ("conv".equals(name)) {
             ModelConfig c = new ModelConfig(new int[] {3, 4}, 1, "bn", "linear", 4, 1.0, true, 1.5, "ep",
                     Loss.CROSS_ENTROPY, "conv", "m-", 3);
@@ -469,7 +482,8 @@ public final class GradCheck {
                     .append(num(m.initGain())).append(", \"loss\": ").append(str(m.loss().key()))
                     .append(", \"arch\": ").append(str(m.arch()));
             if (m.conv()) {
-                b.append(", \"pools\": ").append(str(m.pools())).append(", \"kernel\": ").append(m.kernel());
+                b.append(", \"pools\": ").append(str(m.pools())).append(", \"kernel\": ").append(m.kernel())
+                        .append(", \"firstConv\": ").append(str(m.firstConv()));
             }
             b.append("},\n");
             b.append("  \"ep\": {\"tFree\": ").append(ep.tFree()).append(", \"tNudge\": ").append(ep.tNudge())

@@ -99,28 +99,42 @@ public final class CostModel {
         return bits > 0 ? bits : cost.idealConverterBits();
     }
 
-    /** Weight reads of one relaxation step of one sample, Σₗ |Wₗ|·Pₗ·(1 + [l ≥ 2]) (devices: times d). */
-    public static long weightReadsPerStep(List<WeightShape> weights) {
+    /**
+     * Weight reads of one relaxation step of one sample, Σₗ |Wₗ|·Pₗ·(1 + [l ≥ 2]) (devices: times d): W₁ is read
+     * bottom-up only, the others both ways. With an identity-coupled input the list starts at W₂, read both ways.
+     *
+     * @param weights the block's weights, W₁ (or W₂ with {@code identityInput}) first
+     * @param identityInput whether u is coupled to s₁ by identity ({@code EnergyBlock.identityInput()})
+     */
+    public static long weightReadsPerStep(List<WeightShape> weights, boolean identityInput) {
         long n = 0;
         for (int l = 0; l < weights.size(); l++) {
-            n += weights.get(l).macsPerProduct() * (l == 0 ? 1 : 2);
+            n += weights.get(l).macsPerProduct() * (l == 0 && !identityInput ? 1 : 2);
         }
         return n;
     }
 
     /** Device reads of one relaxation step of one sample: d·{@link #weightReadsPerStep}. */
-    public long deviceReadsPerStep(List<WeightShape> weights) {
-        return devicesPerWeight * weightReadsPerStep(weights);
+    public long deviceReadsPerStep(List<WeightShape> weights, boolean identityInput) {
+        return devicesPerWeight * weightReadsPerStep(weights, identityInput);
     }
 
-    /** Device reads of one ∇u read of one sample: d·|W₁|·P₁. */
-    public long deviceReadsInputGradient(List<WeightShape> weights) {
-        return devicesPerWeight * weights.get(0).macsPerProduct();
+    /** MACs of one ∇u read of one sample, |W₁|·P₁; 0 with an identity-coupled input (∇u is s₁'s difference). */
+    public static long inputGradientMacs(List<WeightShape> weights, boolean identityInput) {
+        return identityInput ? 0 : weights.get(0).macsPerProduct();
     }
 
-    /** The tile rows W₁ spans, ⌈rows(W₁)/R_tile⌉: the converters each input value has. */
-    public int inputTileRows(List<WeightShape> weights) {
-        return (weights.get(0).rows() + tileRows - 1) / tileRows;
+    /** Device reads of one ∇u read of one sample: d·|W₁|·P₁ (0 with an identity-coupled input). */
+    public long deviceReadsInputGradient(List<WeightShape> weights, boolean identityInput) {
+        return devicesPerWeight * inputGradientMacs(weights, identityInput);
+    }
+
+    /**
+     * The tile rows W₁ spans, ⌈rows(W₁)/R_tile⌉: the converters each input value has; 1 with an identity-coupled
+     * input, whose values drive s₁'s neurons directly.
+     */
+    public int inputTileRows(List<WeightShape> weights, boolean identityInput) {
+        return identityInput ? 1 : (weights.get(0).rows() + tileRows - 1) / tileRows;
     }
 
     /** The tiles of an energy block's weights, Σₗ ⌈rows/R_tile⌉·⌈cols/C_tile⌉. */

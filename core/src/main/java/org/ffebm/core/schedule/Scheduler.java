@@ -219,7 +219,7 @@ public final class Scheduler<M extends ReshapeMatrix> {
             M u = boundary.dacInput(raw);
             if (tracing) {
                 emitDac(e, Phase.DAC_INPUT, boundary, batch,
-                        (long) batch * raw.getNumCols() * cost.inputTileRows(e.weightShapes()));
+                        (long) batch * raw.getNumCols() * cost.inputTileRows(e.weightShapes(), e.identityInput()));
             }
             SettleResult r = e.relaxFree(u);
             if (tracing) {
@@ -276,11 +276,11 @@ public final class Scheduler<M extends ReshapeMatrix> {
             if (tracing) {
                 List<WeightShape> w = e.weightShapes();
                 if (cost.placedDigital(e.name())) {
-                    long macs = batch * w.get(0).macsPerProduct();
+                    long macs = batch * CostModel.inputGradientMacs(w, e.identityInput());
                     emitDigitalAs(e.name(), Phase.READ_INPUT_GRADIENT, batch, macs, macs * CostModel.WEIGHT_BYTES,
                             0);
                 } else {
-                    long reads = batch * cost.deviceReadsInputGradient(w);
+                    long reads = batch * cost.deviceReadsInputGradient(w, e.identityInput());
                     emit(e.name(), Phase.READ_INPUT_GRADIENT, Domain.ANALOG, batch, 0, 0, reads, 0, 0, 0, 0,
                             figures.readEnergyPj(reads), figures.relaxTimeNs(batch));
                 }
@@ -288,12 +288,12 @@ public final class Scheduler<M extends ReshapeMatrix> {
             boundary.adcInPlace(gradU);
             if (tracing) {
                 emitAdc(e, Phase.ADC_INPUT_GRADIENT, boundary, batch,
-                        (long) batch * gradU.getNumCols() * cost.inputTileRows(e.weightShapes()));
+                        (long) batch * gradU.getNumCols() * cost.inputTileRows(e.weightShapes(), e.identityInput()));
             }
         }
         e.estimateGradients();
         if (tracing && !e.updatesInArray()) {
-            long macs = batch * CostModel.weightReadsPerStep(e.weightShapes());
+            long macs = batch * CostModel.weightReadsPerStep(e.weightShapes(), e.identityInput());
             emitDigital(e.name(), Phase.EP_ESTIMATE, batch, "fp32", macs, 0);
         }
         return r;
@@ -344,10 +344,10 @@ public final class Scheduler<M extends ReshapeMatrix> {
         long steps = r.sampleSteps();
         List<WeightShape> w = e.weightShapes();
         if (cost.placedDigital(e.name())) {
-            long macs = steps * CostModel.weightReadsPerStep(w);
+            long macs = steps * CostModel.weightReadsPerStep(w, e.identityInput());
             emitDigitalAs(e.name(), phase, batch, macs, macs * CostModel.WEIGHT_BYTES, steps);
         } else {
-            long reads = steps * cost.deviceReadsPerStep(w);
+            long reads = steps * cost.deviceReadsPerStep(w, e.identityInput());
             emit(e.name(), phase, Domain.ANALOG, batch, 0, 0, reads, steps, 0, 0, 0, figures.readEnergyPj(reads),
                     figures.relaxTimeNs(steps));
         }

@@ -649,4 +649,119 @@ class ConvDhnBlockTest {
         b.backward(new DMatrixRMaj(2, 64), new EpSettings(0.1, EpSettings.Estimator.CENTERED), 1, false);
         assertThrows(IllegalStateException.class, b::inputGradient);
     }
+
+    // ============================================================================ identity-coupled input
+
+    /**
+     * A float64 block whose input is coupled to s₁ by identity, with layers above of {@code channels} and
+     * {@code pools} (3×3 kernels) and small random biases.
+     */
+    private static ConvDhnBlock<DMatrixRMaj> identityBlock(Shape in, String pools, int[] channels, RelaxSettings relax,
+                                                           double gain, long seed) {
+        List<ConvLayer> layers = new ArrayList<>();
+        layers.add(new ConvLayer(in.channels(), 3, ConvLayer.Pooling.NONE));
+        layers.addAll(ConvLayer.of(3, channels, pools));
+        ConvDhnBlock<DMatrixRMaj> b = new ConvDhnBlock<>(F64, "ib", in, layers, relax, gain,
+                new SplittableRandom(seed), WeightProducts.gemm(), true);
+        SplittableRandom r = new SplittableRandom(seed + 1000);
+        for (int l = 2; l <= b.layers(); l++) {
+            for (int i = 0; i < b.bias(l).value().data.length; i++) {
+                b.bias(l).value().data[i] = r.nextDouble(-0.1, 0.3);
+            }
+        }
+        return b;
+    }
+
+    /**
+     * The identity-coupled block is the ordinary block whose first coupling is a 1×1 convolution with the identity
+     * kernel and no bias: the same equilibrium, the same EP gradients of W₂.., b₂.., and ∇u = W₁ᵀ ⋆ dU₁ = dS₁, in
+     * both relaxation orders.
+     */
+    @Test
+    void identityInputEqualsAnIdentityKernel() {
+        Shape in = new Shape(2, 8, 8);
+        for (RelaxSettings.Order order : RelaxSettings.Order.values()) {
+            RelaxSettings relax = tight(order, 0.8, true);
+            ConvDhnBlock<DMatrixRMaj> id = identityBlock(in, "m-", new int[] {3, 2}, relax, 1.5, 51);
+            List<ConvLayer> layers = new ArrayList<>();
+            layers.add(new ConvLayer(2, 1, ConvLayer.Pooling.NONE));
+            layers.addAll(ConvLayer.of(3, new int[] {3, 2}, "m-"));
+            ConvDhnBlock<DMatrixRMaj> ref = new ConvDhnBlock<>(F64, "ib", in, layers, relax, 1.0,
+                    new SplittableRandom(9));
+            F64.fill(ref.weight(1).value(), 0);
+            ref.weight(1).value().set(0, 0, 1);
+            ref.weight(1).value().set(1, 1, 1);
+            for (int l = 2; l <= 3; l++) {
+                ref.weight(l).value().setTo(id.weight(l).value());
+                ref.bias(l).value().setTo(id.bias(l).value());
+            }
+            DMatrixRMaj u = uniform(3, in.size(), -0.5, 1.5, new SplittableRandom(52));
+            assertTrue(id.relaxFree(u).converged());
+            assertTrue(ref.relaxFree(u).converged());
+            for (int l = 1; l <= 3; l++) {
+                assertArrayEquals(ref.freeState(l).data, id.freeState(l).data, 1e-12, order + " layer " + l);
+            }
+            DMatrixRMaj delta = uniform(3, id.outputShape().size(), -1, 1, new SplittableRandom(53));
+            EpSettings ep = new EpSettings(0.05, EpSettings.Estimator.CENTERED);
+            id.backward(delta, ep, 1.0, true);
+            ref.backward(delta, ep, 1.0, true);
+            assertArrayEquals(ref.inputGradient().data, id.inputGradient().data, 1e-12, order + " u");
+            for (int l = 2; l <= 3; l++) {
+                assertArrayEquals(ref.weight(l).grad().data, id.weight(l).grad().data, 1e-12, order + " W" + l);
+                assertArrayEquals(ref.bias(l).grad().data, id.bias(l).grad().data, 1e-12, order + " b" + l);
+            }
+        }
+    }
+
+    /** EP against finite differences of the loss, for every weight, bias and input entry of an identity block. */
+    @Test
+    void epGradientMatchesFiniteDifferencesWithIdentityInput() {
+        ConvDhnBlock<DMatrixRMaj> b = identityBlock(IN, "m-", new int[] {3, 4},
+                tight(RelaxSettings.Order.ALTERNATING, 0.7, false), 1.5, 61);
+        assertTrue(b.identityInput());
+        DMatrixRMaj u = uniform(2, IN.size(), -0.5, 1.5, new SplittableRandom(62));
+        checkEpAgainstFiniteDifferences(b, u, crossEntropy(new int[] {7, 30}),
+                new EpSettings(1e-4, EpSettings.Estimator.CENTERED));
+    }
+
+    /** The energy's first term is −⟨u, s₁⟩ (no weight), checked against the states by hand. */
+    @Test
+    void identityInputHasNoFirstWeightsAndCouplesUDirectly() {
+        ConvDhnBlock<DMatrixRMaj> b = identityBlock(IN, "m", new int[] {3},
+                tight(RelaxSettings.Order.ALTERNATING, 0.9, true), 1.5, 71);
+        assertEquals(List.of("ib.W2", "ib.b2"), b.params().stream().map(Param::name).toList());
+        assertEquals(1, b.weightShapes().size());
+        assertEquals(IN, b.shape(1));
+        assertEquals(null, b.weight(1));
+        assertEquals("ib conv DHN [2x8x8] = [2x8x8] -> [3x4x4](m)", b.toString());
+        DMatrixRMaj u = uniform(1, IN.size(), -0.5, 1.5, new SplittableRandom(72));
+        assertTrue(b.relaxFree(u).converged());
+        double[] s1 = row(b.freeState(1), 0), s2 = row(b.freeState(2), 0);
+        double[] z = conv(s1, IN, b.weight(2).value(), b.bias(2).value(), 3);
+        double[] p = pool(z, 3, 8, 8, ConvLayer.Pooling.MAX, new int[z.length]);
+        double a = 0.9, e = 0;
+        for (int i = 0; i < s1.length; i++) {
+            e += s1[i] * s1[i] / (2 * a) - s1[i] * u.get(0, i);
+        }
+        for (int i = 0; i < s2.length; i++) {
+            e += s2[i] * s2[i] / (2 * a) - s2[i] * p[i];
+        }
+        assertEquals(e, b.freeEnergy(0), 1e-12);
+        for (int i = 0; i < s1.length; i++) {
+            assertTrue(s1[i] >= 0 && s1[i] <= 1);
+        }
+    }
+
+    @Test
+    void identityInputRejectsAFirstLayerOfAnotherShape() {
+        RelaxSettings relax = RelaxSettings.defaults();
+        SplittableRandom r = new SplittableRandom(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ConvDhnBlock<>(F64, "ib",
+                IN, ConvLayer.of(3, new int[] {3, 4}, "--"), relax, 1, r, WeightProducts.gemm(), true));
+        assertTrue(e.getMessage().contains("ib") && e.getMessage().contains("[2x8x8]")
+                && e.getMessage().contains("layer 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ConvDhnBlock<>(F64, "ib", IN,
+                ConvLayer.of(3, new int[] {2, 4}, "m-"), relax, 1, r, WeightProducts.gemm(), true));
+        assertTrue(e.getMessage().contains("pooling"), e.getMessage());
+    }
 }

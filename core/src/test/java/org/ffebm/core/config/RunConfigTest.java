@@ -36,6 +36,29 @@ class RunConfigTest {
     }
 
     @Test
+    void theFirstConvolutionsPlaceRoundTripsAndIsCheckedAgainstTheArchitecture() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("ffebm.model.arch", "conv");
+        p.setProperty("ffebm.model.layers", "16,32");
+        p.setProperty("ffebm.model.pools", "m-");
+        p.setProperty("ffebm.model.tie", "bn");
+        p.setProperty("ffebm.model.first-conv", "digital");
+        RunConfig c = RunConfig.of(p);
+        assertTrue(c.model().firstConvDigital());
+        Properties back = new Properties();
+        back.load(new StringReader(c.toText()));
+        assertEquals(c, RunConfig.of(back));
+        assertEquals("energy", RunConfig.defaults().model().firstConv());
+        p.setProperty("ffebm.model.first-conv", "analog");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunConfig.of(p));
+        assertTrue(e.getMessage().contains("first-conv must be energy or digital, was 'analog'"), e.getMessage());
+        Properties dense = new Properties();
+        dense.setProperty("ffebm.model.first-conv", "digital");
+        e = assertThrows(IllegalArgumentException.class, () -> RunConfig.of(dense));
+        assertTrue(e.getMessage().contains("first-conv applies to arch conv only"), e.getMessage());
+    }
+
+    @Test
     void resolvedTextWritesEveryDefault() {
         String text = RunConfig.defaults().toText();
         for (String key : RunConfig.defaults().toProperties().stringPropertyNames()) {

@@ -66,8 +66,9 @@ public final class DigitalBlocks<M extends ReshapeMatrix> implements DigitalBloc
 
             @Override
             public FeedforwardBlock<M> conv(TensorOps<M> ops, String name, Shape in, int channels, int kernel,
-                                            ConvLayer.Pooling pooling, double initGain, SplittableRandom init) {
-                return layers.conv(ops, name, in, channels, kernel, pooling, initGain, init);
+                                            boolean withBias, ConvLayer.Pooling pooling, double initGain,
+                                            SplittableRandom init) {
+                return layers.conv(ops, name, in, channels, kernel, withBias, pooling, initGain, init);
             }
         };
     }
@@ -113,11 +114,12 @@ public final class DigitalBlocks<M extends ReshapeMatrix> implements DigitalBloc
                 : new Sequential<>(name, parts);
     }
 
-    /** {@link Conv2d} (k×k, stride 1, "same" padding, with bias), then the pooling if any. */
+    /** {@link Conv2d} (k×k, stride 1, "same" padding, with or without bias), then the pooling if any. */
     @Override
     public FeedforwardBlock<M> conv(TensorOps<M> ops, String name, Shape in, int channels, int kernel,
-                                    ConvLayer.Pooling pooling, double initGain, SplittableRandom init) {
-        Conv2d<M> conv = new Conv2d<>(ops, name, in, channels, kernel, 1, (kernel - 1) / 2, initGain, init);
+                                    boolean withBias, ConvLayer.Pooling pooling, double initGain,
+                                    SplittableRandom init) {
+        Conv2d<M> conv = new Conv2d<>(ops, name, in, channels, kernel, 1, (kernel - 1) / 2, withBias, initGain, init);
         FeedforwardBlock<M> pool = pool(ops, name + ".pool", conv.outputShape(), pooling);
         return pool == null ? conv : new Sequential<>(name, List.of(conv, pool));
     }

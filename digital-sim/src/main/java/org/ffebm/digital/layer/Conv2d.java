@@ -90,7 +90,18 @@ public final class Conv2d<M extends ReshapeMatrix> implements FeedforwardBlock<M
      */
     public Conv2d(TensorOps<M> ops, String name, Shape in, int outChannels, int kernel, int stride, int padding,
                   double initGain, SplittableRandom init) {
-        this(ops, name, Checks.geometry(name, in, kernel, stride, padding), outChannels, true, initGain, init);
+        this(ops, name, in, outChannels, kernel, stride, padding, true, initGain, init);
+    }
+
+    /**
+     * The same, with or without the bias (a convolution followed by batch-norm needs none: the norm cancels it).
+     *
+     * @param withBias whether the layer has the bias b
+     * @throws IllegalArgumentException as the other constructors
+     */
+    public Conv2d(TensorOps<M> ops, String name, Shape in, int outChannels, int kernel, int stride, int padding,
+                  boolean withBias, double initGain, SplittableRandom init) {
+        this(ops, name, Checks.geometry(name, in, kernel, stride, padding), outChannels, withBias, initGain, init);
     }
 
     @Override

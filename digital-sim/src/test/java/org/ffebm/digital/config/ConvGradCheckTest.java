@@ -159,4 +159,58 @@ class ConvGradCheckTest {
         assertTrue(parts.get(1) instanceof BatchNorm2d<DMatrixRMaj>, parts.get(1).getClass().getName());
         assertFalse(tie instanceof Quantized<DMatrixRMaj>);
     }
+
+    /**
+     * The seed paper's placement (first-conv digital): each block's first convolution, its pooling and the batch-norm
+     * run in the digital part and feed s₁ by identity; EP's ∇u reaches the digital convolutions through that coupling.
+     * Centred EP at β = 0.001 is exact to the finite differences' accuracy when no neuron changes piece.
+     */
+    @Test
+    void theDigitalFirstConvolutionPresetMatchesTheFiniteDifferences() {
+        GradCheck.Report r = GradCheck.run(GradCheck.preset("conv-digital"), DIGITAL);
+        GradCheck.OracleInfo o = r.oracle(Precision.FLOAT64);
+        assertTrue(o.relaxation().converged(), o.relaxation().toString());
+        assertEquals(0, o.kinks(), "a finite difference straddles a kink");
+        for (Estimator e : Estimator.values()) {
+            GradCheck.Summary s = r.summary(Precision.FLOAT64, SMALLEST, e);
+            List<GradCheck.Row> rows = r.rows(Precision.FLOAT64, SMALLEST, e);
+            // no conv bias before a batch-norm, no W1 in an identity-coupled block
+            assertEquals(List.of("ff1.conv.W", "eb1.W2", "eb1.b2", "ff2.conv.W", "eb2.W2", "eb2.b2", "readout.W",
+                    "readout.b"), rows.stream().map(GradCheck.Row::param).toList());
+            for (GradCheck.Row row : rows) {
+                assertTrue(row.cosine() >= GradCheck.COSINE_MIN, row.toString());
+                assertTrue(row.relError() <= GradCheck.REL_ERROR_MAX, row.toString());
+            }
+            assertEquals(0, s.crossings(), s.toString());
+        }
+        assertTrue(r.summary(Precision.FLOAT64, SMALLEST, Estimator.CENTERED).maxRelError() <= TOL_EXACT);
+        assertTrue(r.passed());
+        assertTrue(r.toJson().contains("\"firstConv\": \"digital\""), r.toJson());
+    }
+
+    /** The built model: ff = conv → max-pool → batch-norm; identity-coupled energy blocks; the shapes chain. */
+    @Test
+    void theDigitalFirstConvolutionModelChainsItsShapes() {
+        GradCheck.Options o = GradCheck.preset("conv-digital");
+        FfEbm<DMatrixRMaj> m = ModelBuilder.build(F64Ops.reference(), o.model(), o.ep(), o.input(),
+                new SplittableRandom(1), EnergyBlockFactory.dense(), DigitalBlocks.unrounded());
+        for (int k = 0; k < 2; k++) {
+            FeedforwardBlock<DMatrixRMaj> ff = m.digital().get(k);
+            List<FeedforwardBlock<DMatrixRMaj>> parts = ((Sequential<DMatrixRMaj>) ff).blocks();
+            assertEquals(List.of("ff" + (k + 1) + ".conv", "ff" + (k + 1) + ".bn"),
+                    parts.stream().map(FeedforwardBlock::name).toList());
+            assertTrue(m.energy().get(k).identityInput());
+            assertEquals(ff.outputShape(), m.energy().get(k).inputShape());
+        }
+        assertEquals("[3x4x4]", m.energy().get(0).inputShape().toString());
+        assertEquals("[4x4x4]", m.energy().get(0).outputShape().toString());
+        assertEquals("[4x2x2]", m.energy().get(1).inputShape().toString());
+        assertEquals(List.of("ff1.bn.running-mean", "ff1.bn.running-var", "ff2.bn.running-mean",
+                "ff2.bn.running-var"), List.copyOf(m.buffers().keySet()));
+        // the backprop twin batch-normalises the same layers: conv1 (pooled) and conv3 (pooled)
+        FfEbm<DMatrixRMaj> bp = ModelBuilder.build(F64Ops.reference(), o.model().withAlgorithm("bp"), o.ep(),
+                o.input(), new SplittableRandom(1), EnergyBlockFactory.dense(), DigitalBlocks.unrounded());
+        assertEquals(List.of("norm1.bn.running-mean", "norm1.bn.running-var", "norm3.bn.running-mean",
+                "norm3.bn.running-var"), List.copyOf(bp.buffers().keySet()));
+    }
 }
