@@ -273,6 +273,13 @@ public final class Scheduler<M extends ReshapeMatrix> {
         if (needBelow) {
             e.readInputGradient();
             M gradU = e.inputGradient();
+            if (e.identityInput() && !e.updatesInArray()) {
+                // ∇u = dS₁, a difference of the states already read out (ADC_STATES): no array read, no conversion
+                if (tracing) {
+                    emitDigitalAs(e.name(), Phase.READ_INPUT_GRADIENT, batch, (long) batch * gradU.getNumCols(), 0, 0);
+                }
+                return finishBackward(e, batch, r);
+            }
             if (tracing) {
                 List<WeightShape> w = e.weightShapes();
                 if (cost.placedDigital(e.name())) {
@@ -291,6 +298,11 @@ public final class Scheduler<M extends ReshapeMatrix> {
                         (long) batch * gradU.getNumCols() * cost.inputTileRows(e.weightShapes(), e.identityInput()));
             }
         }
+        return finishBackward(e, batch, r);
+    }
+
+    /** The EP estimate of the block's parameters, and its digital cost unless the array updates itself. */
+    private SettleResult finishBackward(EnergyBlock<M> e, int batch, SettleResult r) {
         e.estimateGradients();
         if (tracing && !e.updatesInArray()) {
             long macs = batch * CostModel.weightReadsPerStep(e.weightShapes(), e.identityInput());

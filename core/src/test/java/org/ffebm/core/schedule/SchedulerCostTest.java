@@ -12,6 +12,8 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ffebm.core.block.Boundary;
+import org.ffebm.core.block.ConvDhnBlock;
+import org.ffebm.core.block.ConvLayer;
 import org.ffebm.core.block.DenseDhnBlock;
 import org.ffebm.core.block.EpSettings;
 import org.ffebm.core.block.Identity;
@@ -179,6 +181,51 @@ class SchedulerCostTest {
         assertEquals(2 * 20, energy(m, Phase.OPTIMISER_STEP), 1e-9);
         assertEquals(0, energy(m, Phase.ANALOG_UPDATE), 1e-9, "no substrate, no pulses");
         assertEquals(18 + 18 + 96 + 64 + 128 + 120 + 72 + 72 + 128 + 24 + 96 + 12 + 4 + 40, total(m), 1e-9);
+    }
+
+    /**
+     * A conv block whose input is coupled to s₁ by identity (its first convolution digital, before it), after a
+     * digital Linear: u (4×1×1) drives s₁ directly, W₂ (a 1×1 convolution to 2 channels: 8 weights, one pixel) is
+     * read both ways in every step, and ∇u is the difference of the states already read out: no array read, no ∇u
+     * conversion.
+     */
+    @Test
+    void anIdentityCoupledInputHasNoFirstWeightsToReadOrConvert() {
+        F64Ops ops = F64Ops.reference();
+        RelaxSettings relax = new RelaxSettings(5, 3, 0, RelaxSettings.Order.ALTERNATING, 0.5, true);
+        Shape in = Shape.flat(4);
+        ConvDhnBlock<DMatrixRMaj> block = new ConvDhnBlock<>(ops, "E1", in, List.of(
+                new ConvLayer(4, 1, ConvLayer.Pooling.NONE), new ConvLayer(2, 1, ConvLayer.Pooling.NONE)), relax, 1.0,
+                new SplittableRandom(1), WeightProducts.gemm(), true);
+        FfEbm<DMatrixRMaj> model = new FfEbm<>(ops, List.of(new Linear<>(ops, "F1", in, 4, 1.0,
+                new SplittableRandom(4)), new Linear<>(ops, "F2", block.outputShape(), 2, 1.0,
+                new SplittableRandom(2))), List.of(block),
+                Loss.CROSS_ENTROPY);
+        List<TraceEvent> events = new ArrayList<>();
+        Scheduler<DMatrixRMaj> s = new Scheduler<>(model, new CostModel(figures(10, List.of()), 512, 512, 2),
+                events::add);
+        DMatrixRMaj x = new DMatrixRMaj(BATCH, 4);
+        ops.uniform(x, 0, 1, new SplittableRandom(3));
+        HybridGradient.zeroGradients(model);
+        s.gradient(x, new int[] {0, 1}, new EpSettings(0.1, EpSettings.Estimator.CENTERED), new DMatrixRMaj(1, 1));
+        Map<Phase, List<TraceEvent>> m = new EnumMap<>(Phase.class);
+        for (TraceEvent e : events) {
+            m.computeIfAbsent(e.phase(), k -> new ArrayList<>()).add(e);
+        }
+        // u: 2 samples x 4 values, one converter each (no W1 tile rows)
+        assertEquals(8, conversions(m, Phase.DAC_INPUT));
+        // a step reads W2 (8 MACs per product) forward and transposed, 2 devices per weight: 32 reads per sample
+        assertEquals(2 * 5 * 32, m.get(Phase.RELAX_FREE).get(0).deviceReads());
+        assertEquals(2 * 3 * 32, m.get(Phase.RELAX_NUDGE_PLUS).get(0).deviceReads());
+        TraceEvent read = m.get(Phase.READ_INPUT_GRADIENT).get(0);
+        assertEquals(Domain.DIGITAL, read.domain());
+        assertEquals(0, read.deviceReads());
+        assertEquals(8, read.macs(), "one subtraction per value of u");
+        assertTrue(!m.containsKey(Phase.ADC_INPUT_GRADIENT), "∇u comes from the states already read out");
+        // both nudged phases read out s1 (4 values) and s2 (2 values) of 2 samples
+        assertEquals(2 * 2 * 6, conversions(m, Phase.ADC_STATES));
+        // the estimate: both correlation terms of W2, 2 samples
+        assertEquals(2 * 16, m.get(Phase.EP_ESTIMATE).get(0).macs());
     }
 
     @Test
