@@ -477,7 +477,8 @@ class ConvDhnBlockTest {
 
     /**
      * After a first relaxation (which sizes the buffers), further steps allocate nothing on one thread, in both orders
-     * and with every pooling (per-thread allocation counter, as GemmF32Test).
+     * and with every pooling, with and without an identity-coupled input (per-thread allocation counter, as
+     * GemmF32Test).
      */
     @Test
     void relaxationStepsAllocateNothing() {
@@ -485,10 +486,13 @@ class ConvDhnBlockTest {
         Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
         Assumptions.assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled());
-        for (RelaxSettings.Order order : RelaxSettings.Order.values()) {
+        for (int variant = 0; variant < 2 * RelaxSettings.Order.values().length; variant++) {
+            RelaxSettings.Order order = RelaxSettings.Order.values()[variant / 2];
+            boolean identity = variant % 2 == 1;        // the identity-coupled input, s₁ of u's shape
             RelaxSettings relax = new RelaxSettings(5, 5, 0, order, 1.0, false);
             ConvDhnBlock<FMatrixRMaj> b = new ConvDhnBlock<>(F32Ops.reference(), "cb", IN,
-                    ConvLayer.of(3, new int[] {3, 4, 2}, "ma-"), relax, 1.5, new SplittableRandom(3));
+                    ConvLayer.of(3, new int[] {identity ? IN.channels() : 3, 4, 2}, identity ? "-a-" : "ma-"), relax,
+                    1.5, new SplittableRandom(3), WeightProducts.gemm(), identity);
             b.relaxFree(randomF(4, IN.size(), new SplittableRandom(2), false));
             b.continueFree(5);
             // 500 steps per round: one 16-byte object per step would show as 8000 bytes in every round. The least of
@@ -503,7 +507,8 @@ class ConvDhnBlockTest {
                 }
                 least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
             }
-            assertTrue(least < 1024, order + ": allocated " + least + " bytes in 500 relaxation steps");
+            assertTrue(least < 1024, order + (identity ? " identity input" : "") + ": allocated " + least
+                    + " bytes in 500 relaxation steps");
         }
     }
 
