@@ -551,6 +551,10 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             b.append(" feedforward");
         }
+        if (m.firstConvDigital()) {
+            b.append(m.algorithm().equals("ep") ? ", each block's first conv digital (conv, pool, batch-norm; s1 by "
+                    + "identity)" : ", batch-norm after each block's first conv");
+        }
         return b.append(", readout ").append(m.readout()).append(", ").append(m.classes()).append(" classes, loss ")
                 .append(m.loss().key()).toString();
     }

@@ -345,6 +345,36 @@ class TrainRunTest {
         assertEquals(0, rb.code(), rb.toString());
     }
 
+    /**
+     * The seed paper's placement (each block's first conv, pool and batch-norm digital, coupled to s₁ by identity)
+     * trains, says so in its header, and resumes from its checkpoint with the same bits (both ties' batch-norm
+     * running statistics included).
+     */
+    @Test
+    void digitalFirstConvolutionsTrainAndResume() throws IOException {
+        String[] conv = {"--set", "ffebm.model.arch=conv", "--set", "ffebm.model.layers=4,6,6,6", "--set",
+            "ffebm.model.pools=m-m-", "--set", "ffebm.model.block-size=2", "--set", "ffebm.model.tie=bn", "--set",
+            "ffebm.model.first-conv=digital", "--set", "ffebm.ep.t-free=6", "--set", "ffebm.ep.t-nudge=3",
+            "--batch-size", "16", "--limit-train", "64", "--limit-test", "32", "--kernel", "reference", "--threads",
+            "1"};
+        Path straight = tmp.resolve("fc");
+        List<String> a = new java.util.ArrayList<>(List.of("train", "--epochs", "2", "--out", straight.toString()));
+        a.addAll(List.of(conv));
+        Cli.Result r = Cli.run(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("in 2 energy blocks (tie bn), each block's first conv digital"), r.err());
+        assertTrue(Files.readString(straight.resolve("config.properties")).contains("ffebm.model.first-conv=digital"));
+
+        Path stopped = tmp.resolve("fc-stopped");
+        List<String> b = new java.util.ArrayList<>(List.of("train", "--epochs", "2", "--stop-after", "1", "--out",
+                stopped.toString(), "--quiet"));
+        b.addAll(List.of(conv));
+        assertEquals(1, Cli.run(b.toArray(String[]::new)).code());
+        Cli.Result rr = Cli.run("train", "--resume", tmp.resolve("fc-stopped.partial").toString(), "--quiet");
+        assertEquals(0, rr.code(), rr.toString());
+        assertEquals(nonTiming(straight), nonTiming(stopped));
+    }
+
     /** A directory of CIFAR-10 binary batches is recognised by its files and trains a 3×32×32 model. */
     @Test
     void cifarDirectoryIsRecognised() throws IOException {
