@@ -139,9 +139,13 @@ public final class ModelBuilder {
     }
 
     /**
-     * The backprop baseline of a convolutional model: conv → pooling → hard sigmoid per layer, then the read-out. With
-     * {@code first-conv=digital} and {@code tie=bn} the layers that begin an energy block of the ff-EBM are
-     * batch-normalised after their pooling, as in the ff-EBM's digital parts.
+     * The backprop baseline of a convolutional model: the ff-EBM's layers as a feedforward CNN, each conv → pooling →
+     * hard sigmoid, then the read-out. It mirrors the split of the ff-EBM it is compared with ({@code block-size}): the
+     * last layer of every block is linear unless {@code clamp-last}, and with {@code tie=bn} the batch-norms sit where
+     * the ff-EBM's digital blocks put them: after the pooling of each block's first conv with {@code
+     * first-conv=digital} (the conv then has no bias), else after each block's last layer but the network's (max
+     * pooling commutes with the hard sigmoid, so pooling before it is the tie's pooling after it). With {@code
+     * block-size=0} this is a plain CNN with a linear last layer and no batch-norm.
      */
     private static <M extends ReshapeMatrix> FfEbm<M> convFeedforward(TensorOps<M> ops, ModelConfig model, Shape input,
                                                                       SplittableRandom init,
@@ -150,9 +154,11 @@ public final class ModelBuilder {
         List<FeedforwardBlock<M>> chain = new ArrayList<>();
         Shape s = input;
         int size = model.effectiveBlockSize();
+        boolean bn = model.tie().equals("bn");
         for (int l = 0; l < all.size(); l++) {
             ConvLayer c = all.get(l);
-            boolean norm = model.firstConvDigital() && model.tie().equals("bn") && l % size == 0;
+            boolean lastOfBlock = (l + 1) % size == 0;
+            boolean norm = model.firstConvDigital() && bn && l % size == 0;
             FeedforwardBlock<M> conv = wrap.conv(ops, "conv" + (l + 1), s, c.channels(), c.kernel(), !norm,
                     c.pooling(), model.initGain(), init);
             chain.add(conv);
@@ -160,8 +166,11 @@ public final class ModelBuilder {
             if (norm) {
                 chain.add(wrap.tie(ops, "norm" + (l + 1), s, ConvLayer.Pooling.NONE, true));
             }
-            if (l < all.size() - 1 || model.clampLast()) {
+            if (!lastOfBlock || model.clampLast()) {
                 chain.add(new HardSigmoid<>(ops, "act" + (l + 1), s, model.slope()));
+            }
+            if (!model.firstConvDigital() && bn && lastOfBlock && l < all.size() - 1) {
+                chain.add(wrap.tie(ops, "tie" + (l + 1), s, ConvLayer.Pooling.NONE, true));
             }
         }
         chain.add(readout(ops, model, s, init));

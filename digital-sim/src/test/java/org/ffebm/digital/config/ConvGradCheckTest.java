@@ -13,6 +13,8 @@ import org.ejml.data.ReshapeMatrix;
 import org.ffebm.core.block.EpSettings.Estimator;
 import org.ffebm.core.block.FeedforwardBlock;
 import org.ffebm.core.block.Sequential;
+import org.ffebm.core.config.ModelConfig;
+import org.ffebm.core.loss.Loss;
 import org.ffebm.core.model.DigitalBlockFactory;
 import org.ffebm.core.model.EnergyBlockFactory;
 import org.ffebm.core.model.FfEbm;
@@ -212,5 +214,18 @@ class ConvGradCheckTest {
                 o.input(), new SplittableRandom(1), EnergyBlockFactory.dense(), DigitalBlocks.unrounded());
         assertEquals(List.of("norm1.bn.running-mean", "norm1.bn.running-var", "norm3.bn.running-mean",
                 "norm3.bn.running-var"), List.copyOf(bp.buffers().keySet()));
+        assertEquals(List.of("conv1", "norm1.bn", "act1", "conv2", "act2", "conv3", "norm3.bn", "act3", "conv4",
+                "act4", "readout"), names(bp), "clamp-last true: every layer bounded");
+        // the twin of the split with the first convs in the energies: the batch-norm ties after each block, whose
+        // last layer is linear as in the ff-EBM with clamp-last false
+        FfEbm<DMatrixRMaj> tie = ModelBuilder.build(F64Ops.reference(), new ModelConfig(new int[] {3, 4, 4, 4}, 2,
+                "bn", "linear", 4, 1.0, false, 1.5, "bp", Loss.CROSS_ENTROPY, "conv", "m-m-", 3), o.ep(), o.input(),
+                new SplittableRandom(1), EnergyBlockFactory.dense(), DigitalBlocks.unrounded());
+        assertEquals(List.of("conv1", "act1", "conv2", "tie2.bn", "conv3", "act3", "conv4", "readout"), names(tie));
+    }
+
+    private static List<String> names(FfEbm<DMatrixRMaj> feedforward) {
+        return ((Sequential<DMatrixRMaj>) feedforward.digital().get(0)).blocks().stream().map(FeedforwardBlock::name)
+                .toList();
     }
 }
