@@ -751,8 +751,10 @@ public final class ConvDhnBlock<M extends ReshapeMatrix> extends DhnBlockBase<M>
     public String toString() {
         StringBuilder sb = new StringBuilder(name).append(" conv DHN ").append(shapes[0]);
         for (int l = 1; l <= layers; l++) {
-            sb.append(l < first ? " = " : " -> ").append(shapes[l]).append(specs[l].pooling() == ConvLayer.Pooling.NONE ? ""
-                    : "(" + specs[l].pooling().letter() + ")");
+            sb.append(l < first ? " = " : " -> ").append(shapes[l]);
+            if (specs[l].pooling() != ConvLayer.Pooling.NONE) {
+                sb.append('(').append(specs[l].pooling().letter()).append(')');
+            }
         }
         return sb.toString();
     }
