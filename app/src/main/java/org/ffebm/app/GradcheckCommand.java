@@ -153,12 +153,14 @@ final class GradcheckCommand implements Callable<Integer> {
     // ---- option parsing ---------------------------------------------------------------------------------------------
 
     private List<String> models() {
-        return switch (model) {
-            case "all" -> GradCheck.PRESETS;
-            case "ffebm", "dhn", "conv", "conv-digital" -> List.of(model);
-            default -> throw new ParameterException(spec.commandLine(), "--model must be ffebm, dhn, conv, "
-                    + "conv-digital or all, was '" + model + "'");
-        };
+        if (model.equals("all")) {
+            return GradCheck.PRESETS;
+        }
+        if (GradCheck.PRESETS.contains(model)) {
+            return List.of(model);
+        }
+        throw new ParameterException(spec.commandLine(), "--model must be " + String.join(", ", GradCheck.PRESETS)
+                + " or all, was '" + model + "'");
     }
 
     private List<Double> betas() {
